@@ -1,0 +1,213 @@
+"""Cases (办件): a resident's matter, taken in at the village and carried to where it is decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiangli.areas.models import Area, Centre
+from xiangli.catalog.models import ServiceItem
+from xiangli.people import scope
+from xiangli.people.models import CASE_READER_ROLES, Resident, User
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in at the counter")
+    PHONE = "phone", _("Phone or heart-card call")
+    HOME_VISIT = "home_visit", _("Grid worker's home visit")
+    ONLINE = "online", _("Online")
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    MATERIALS_PENDING = "materials_pending", _("Materials pending")
+    CARRIED = "carried", _("Carried to a higher office")
+    DONE = "done", _("Done")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# States in which the case is still being worked on.
+OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.MATERIALS_PENDING, State.CARRIED)
+# States in which the promised deadline runs (the clock stops while materials are pending).
+RUNNING_STATES = (State.ACCEPTED, State.CARRIED)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The one scoping rule for cases, used by every page and API call.
+
+        Staff see the cases in the areas they serve; a resident sees their own.
+        Anything else is invisible, so fetching it by id gives a 404.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        query = models.Q(pk__in=[])
+        for path in scope.paths_for(user, CASE_READER_ROLES):
+            query |= models.Q(area_path__startswith=path)
+        if user.resident_id:
+            query |= models.Q(resident_id=user.resident_id)
+        return self.filter(query)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(state__in=RUNNING_STATES, due_on__lt=today)
+
+    def due_soon(self, today: dt.date, until: dt.date) -> CaseQuerySet:
+        return self.filter(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=until)
+
+    def queue(self) -> CaseQuerySet:
+        """The agent's work queue: open cases, the most urgent first, new ones after."""
+        return (
+            self.open()
+            .select_related("resident", "item", "village")
+            .order_by(models.F("due_on").asc(nulls_last=True), "submitted_at", "pk")
+        )
+
+
+class Case(models.Model):
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="cases", verbose_name=_("resident"))
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("service item"))
+    centre = models.ForeignKey(Centre, models.PROTECT, related_name="cases", verbose_name=_("centre"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"))
+    # The resident's grid (or village) path at intake, for one-index scoping.
+    area_path = models.CharField(max_length=255, editable=False)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("entered by"))
+    agent = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    paused_since = models.DateField(null=True, blank=True)
+    paused_state = models.CharField(max_length=20, blank=True)
+    carried_to = models.CharField(_("carried to"), max_length=100, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time"), null=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    visits = models.PositiveSmallIntegerField(_("trips the resident made"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation"), default=0)
+
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="case_idempotency"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="case_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "state", "due_on"], name="case_scope_state_due",
+                         opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"]),
+            models.Index(fields=["due_on"], name="case_running_due",
+                         condition=models.Q(state__in=["accepted", "carried"])),
+            models.Index(fields=["resident", "-submitted_at"], name="case_resident_recent"),
+            models.Index(fields=["centre", "state"], name="case_centre_state"),
+            models.Index(fields=["item", "resident", "state"], name="case_item_resident"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The number printed on receipts: submission date and id."""
+        local = timezone.localtime(self.submitted_at)
+        return f"{local:%Y%m%d}-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.state in RUNNING_STATES and self.due_on is not None and self.due_on < today
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    MATERIALS_REQUESTED = "materials_requested", _("Materials requested")
+    MATERIALS_RECEIVED = "materials_received", _("Materials received")
+    CARRIED = "carried", _("Carried to a higher office")
+    DONE = "done", _("Done")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    VISIT = "visit", _("Resident came in person")
+    ESCALATED = "escalated", _("Escalated")
+    RATED = "rated", _("Rated")
+    ATTACHMENT = "attachment", _("Material attached")
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline: who did what, when, with a note."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Files are named by case and a random token, never by the uploaded name,
+    # and are served only through the access-checked view.
+    import secrets
+
+    ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
+    return f"cases/{instance.case_id}/{secrets.token_hex(12)}.{ext.get(instance.content_type, 'bin')}"
+
+
+class Attachment(models.Model):
+    """A photo or scan of a material, checked by its content when uploaded."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=150)
+    uploaded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["case"], name="attachment_case")]

@@ -1,0 +1,345 @@
+"""Actions on cases. Views and the API call these; none of this logic lives elsewhere.
+
+Every action checks who acts, validates its input, writes in one transaction,
+records an event on the case's timeline and queues the notifications. A refused
+action raises ValidationError or PermissionDenied and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiangli.areas.models import Centre
+from xiangli.catalog.models import HandlingLevel, ServiceItem
+from xiangli.people import scope
+from xiangli.people.models import CASE_HANDLER_ROLES, CASE_INTAKE_ROLES, Resident, User
+from xiangli.workdays.calendar import add_workdays, workdays_between
+
+from .models import OPEN_STATES, Attachment, Case, CaseEvent, Channel, EventKind, State
+from .uploads import CheckedUpload, check_uploads
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move in a case's life."""
+
+    label: Any
+    sources: tuple[str, ...]
+    target: str | None  # None: back to the state the case was paused in
+    event: str
+    needs_reason: bool = False
+    resident_may: bool = False
+    staff_may: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# The state machine of a case, in one table.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(gettext_lazy("Accept"), (State.SUBMITTED,), State.ACCEPTED, EventKind.ACCEPTED),
+    "request_materials": Transition(
+        gettext_lazy("Ask for materials"), (State.ACCEPTED, State.CARRIED), State.MATERIALS_PENDING,
+        EventKind.MATERIALS_REQUESTED, needs_reason=True,
+    ),
+    "receive_materials": Transition(
+        gettext_lazy("Materials received"), (State.MATERIALS_PENDING,), None, EventKind.MATERIALS_RECEIVED
+    ),
+    "carry": Transition(gettext_lazy("Carry to a higher office"), (State.ACCEPTED,), State.CARRIED, EventKind.CARRIED),
+    "complete": Transition(
+        gettext_lazy("Mark done"), (State.ACCEPTED, State.CARRIED), State.DONE, EventKind.DONE
+    ),
+    "close": Transition(gettext_lazy("Close"), (State.DONE,), State.CLOSED, EventKind.CLOSED),
+    "decline": Transition(
+        gettext_lazy("Decline"), (State.SUBMITTED, State.ACCEPTED, State.MATERIALS_PENDING, State.CARRIED),
+        State.DECLINED, EventKind.DECLINED, needs_reason=True,
+    ),
+    "withdraw": Transition(
+        gettext_lazy("Withdraw"), (State.SUBMITTED,), State.WITHDRAWN, EventKind.WITHDRAWN,
+        resident_may=True, staff_may=False,
+    ),
+}
+
+
+def _is_own(case: Case, user: User) -> bool:
+    return user.resident_id is not None and user.resident_id == case.resident_id
+
+
+def _may_handle(case: Case, user: User) -> bool:
+    return scope.serves(user, case.area_path, CASE_HANDLER_ROLES)
+
+
+def allowed_actions(case: Case, user: User) -> list[str]:
+    """Transitions this user may apply to this case now, for buttons and the API."""
+    actions = []
+    for name, t in TRANSITIONS.items():
+        if case.state not in t.sources:
+            continue
+        if (t.staff_may and _may_handle(case, user)) or (t.resident_may and _is_own(case, user)):
+            actions.append(name)
+    return actions
+
+
+def _record(case: Case, kind: str, by: User | None, note: str = "") -> CaseEvent:
+    from xiangli.notifications.services import notify_case_event
+
+    event = CaseEvent.objects.create(case=case, kind=kind, actor=by, note=note)
+    notify_case_event(event)
+    return event
+
+
+def _duplicate_of(resident: Resident, item: ServiceItem) -> Case | None:
+    return Case.objects.filter(resident=resident, item=item, state__in=OPEN_STATES).first()
+
+
+def create_case(
+    *,
+    by: User,
+    resident: Resident,
+    item: ServiceItem,
+    channel: str,
+    description: str = "",
+    uploads: list[UploadedFile] | None = None,
+    idempotency_key: str = "",
+) -> Case:
+    """Open a case: a resident online for themself, or staff for a resident they serve.
+
+    The same idempotency key from the same person returns the case it made
+    before, so a double tap or a retried request never files twice.
+    """
+    key = idempotency_key.strip()[:64] or None
+    if key:
+        earlier = Case.objects.filter(created_by=by, idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    own = by.resident_id is not None and by.resident_id == resident.pk
+    if channel == Channel.ONLINE:
+        if not own:
+            raise PermissionDenied(_("Online applications are made by residents for themselves."))
+        if not item.online_allowed:
+            raise ValidationError({"item": _("This service cannot be applied for online; please visit the centre.")})
+    else:
+        if not scope.serves(by, resident.area_path, CASE_INTAKE_ROLES):
+            raise PermissionDenied(_("You do not serve this resident's village."))
+        if not (item.proxy_allowed or item.level == HandlingLevel.VILLAGE):
+            raise ValidationError({"item": _("This service must be handled by the resident in person.")})
+    centre = Centre.objects.filter(area_id=resident.village_id).first()
+    if centre is None:
+        raise ValidationError(_("The resident's village has no service centre yet."))
+    if not ServiceItem.objects.offered_by(centre).filter(pk=item.pk).exists():
+        raise ValidationError({"item": _("This service is not offered by the resident's centre.")})
+    if (dup := _duplicate_of(resident, item)) is not None:
+        raise ValidationError(
+            _("%(name)s already has an open case for this service (number %(number)s).")
+            % {"name": resident.name, "number": dup.number}
+        )
+    checked = check_uploads(list(uploads or []))
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                resident=resident,
+                item=item,
+                centre=centre,
+                village_id=resident.village_id,
+                area_path=resident.area_path,
+                channel=channel,
+                description=description.strip()[:4000],
+                created_by=by,
+                idempotency_key=key,
+                visits=1 if channel == Channel.WALK_IN else 0,
+            )
+            _save_attachments(case, checked, by)
+            _record(case, EventKind.CREATED, by, case.get_channel_display())
+    except IntegrityError:
+        # The same key raced in from a second request: hand back the winner.
+        earlier = Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier
+    return case
+
+
+def _save_attachments(case: Case, checked: list[CheckedUpload], by: User) -> None:
+    for c in checked:
+        Attachment.objects.create(
+            case=case,
+            file=c.upload,
+            content_type=c.content_type,
+            size=c.upload.size or 0,
+            original_name=(c.upload.name or "")[:150],
+            uploaded_by=by,
+        )
+
+
+def add_attachments(case: Case, *, by: User, uploads: list[UploadedFile]) -> list[Attachment]:
+    """Attach more materials to an open case (the resident's own, or one the user handles)."""
+    if not (_is_own(case, by) or scope.serves(by, case.area_path, CASE_INTAKE_ROLES | CASE_HANDLER_ROLES)):
+        raise PermissionDenied(_("You may not add materials to this case."))
+    if case.state not in OPEN_STATES:
+        raise ValidationError(_("This case is finished; materials can no longer be added."))
+    if not uploads:
+        raise ValidationError(_("Please choose a file."))
+    checked = check_uploads(uploads)
+    with transaction.atomic():
+        _save_attachments(case, checked, by)
+        _record(case, EventKind.ATTACHMENT, by, ", ".join(c.upload.name or "" for c in checked))
+    return list(case.attachments.order_by("-pk")[: len(checked)])
+
+
+def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.date | None = None) -> Case:
+    """Apply one step of the state machine, or refuse it and change nothing."""
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise ValidationError(_("Unknown step."))
+    permitted = (t.staff_may and _may_handle(case, by)) or (t.resident_may and _is_own(case, by))
+    if not permitted:
+        raise PermissionDenied(_("You may not do this to this case."))
+    if case.state not in t.sources:
+        raise ValidationError(
+            _("A case that is “%(state)s” cannot be moved this way.") % {"state": case.get_state_display()}
+        )
+    note = note.strip()[:2000]
+    if t.needs_reason and not note:
+        raise ValidationError({"note": _("Please give the reason; the resident will read it.")})
+    today = today or timezone.localdate()
+    now = timezone.now()
+    changes: dict[str, Any] = {}
+    target = t.target
+    if action == "accept":
+        changes.update(accepted_on=today, due_on=add_workdays(today, case.item.promised_days), agent=by)
+    elif action == "request_materials":
+        changes.update(paused_since=today, paused_state=case.state)
+    elif action == "receive_materials":
+        target = case.paused_state or State.ACCEPTED
+        paused = workdays_between(case.paused_since or today, today)
+        assert case.due_on is not None
+        changes.update(due_on=add_workdays(case.due_on, paused), paused_since=None, paused_state="")
+    elif action == "carry":
+        changes.update(carried_to=note[:100] or str(case.item.get_level_display()))
+    elif action == "complete":
+        changes.update(done_at=now, on_time=case.due_on is None or today <= case.due_on)
+    elif action == "close":
+        changes.update(closed_at=now)
+    elif action == "decline":
+        changes.update(decline_reason=note, closed_at=now)
+    elif action == "withdraw":
+        changes.update(closed_at=now)
+    changes["state"] = target
+    with transaction.atomic():
+        # Conditional update: if someone else moved the case meanwhile, nothing
+        # is written and the second clerk is told so.
+        updated = Case.objects.filter(pk=case.pk, state=case.state).update(**changes)
+        if updated != 1:
+            raise ValidationError(_("Someone else has just changed this case. Please reload it."))
+        case.refresh_from_db()
+        _record(case, t.event, by, note)
+    return case
+
+
+def accept_case(case: Case, *, by: User, note: str = "") -> Case:
+    """受理: the clock starts; the due date is the item's promised working days from today."""
+    return transition(case, "accept", by=by, note=note)
+
+
+def request_materials(case: Case, *, by: User, note: str) -> Case:
+    """补正: ask the resident for missing materials; the clock stops until they arrive."""
+    return transition(case, "request_materials", by=by, note=note)
+
+
+def receive_materials(case: Case, *, by: User, note: str = "") -> Case:
+    return transition(case, "receive_materials", by=by, note=note)
+
+
+def carry_case(case: Case, *, by: User, note: str = "") -> Case:
+    return transition(case, "carry", by=by, note=note)
+
+
+def complete_case(case: Case, *, by: User, note: str = "") -> Case:
+    """办结."""
+    return transition(case, "complete", by=by, note=note)
+
+
+def close_case(case: Case, *, by: User, note: str = "") -> Case:
+    return transition(case, "close", by=by, note=note)
+
+
+def decline_case(case: Case, *, by: User, note: str) -> Case:
+    return transition(case, "decline", by=by, note=note)
+
+
+def withdraw_case(case: Case, *, by: User, note: str = "") -> Case:
+    return transition(case, "withdraw", by=by, note=note)
+
+
+def record_visit(case: Case, *, by: User, note: str = "") -> Case:
+    """Count a trip the resident had to make: the measure behind "at most one trip"."""
+    if not scope.serves(by, case.area_path, CASE_INTAKE_ROLES | CASE_HANDLER_ROLES):
+        raise PermissionDenied(_("You may not do this to this case."))
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(visits=F("visits") + 1)
+        case.refresh_from_db()
+        _record(case, EventKind.VISIT, by, note.strip()[:2000])
+    return case
+
+
+def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
+    """The resident rates a finished case once, 1 to 5 stars; a done case then closes."""
+    if not _is_own(case, by):
+        raise PermissionDenied(_("Only the resident can rate their case."))
+    if case.state not in (State.DONE, State.CLOSED):
+        raise ValidationError(_("A case can be rated once it is done."))
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        raise ValidationError({"stars": _("Please choose from 1 to 5 stars.")})
+    now = timezone.now()
+    changes: dict[str, Any] = {"rating": stars, "rating_comment": comment.strip()[:1000], "rated_at": now}
+    if case.state == State.DONE:
+        changes.update(state=State.CLOSED, closed_at=now)
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, rating__isnull=True, state=case.state).update(**changes)
+        if updated != 1:
+            raise ValidationError(_("This case has already been rated."))
+        case.refresh_from_db()
+        _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip())
+    return case
+
+
+def escalate_overdue(*, today: dt.date | None = None) -> int:
+    """Escalate overdue cases: to the village secretary at once, then to the township.
+
+    Safe to run from several workers at once: each case is claimed with a
+    conditional update, and only the worker whose update changed the row writes
+    the event and sends the alert.
+    """
+    today = today or timezone.localdate()
+    township_after = settings.ESCALATE_TO_TOWNSHIP_AFTER_DAYS
+    count = 0
+    overdue = Case.objects.overdue(today).filter(escalation_level__lt=2).only("pk", "due_on", "escalation_level")
+    for case in overdue.iterator(chunk_size=500):
+        assert case.due_on is not None
+        level = 1
+        if case.escalation_level >= 1:
+            if add_workdays(case.due_on, township_after) >= today:
+                continue
+            level = 2
+        with transaction.atomic():
+            claimed = Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
+                escalation_level=level
+            )
+            if claimed != 1:
+                continue
+            full = Case.objects.select_related("village").get(pk=case.pk)
+            target = _("the village secretary") if level == 1 else _("the township")
+            _record(full, EventKind.ESCALATED, None, _("Overdue: sent to %(target)s.") % {"target": target})
+        count += 1
+    return count

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import ServiceItem
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["code", "name_zh", "category", "level", "promised_days", "fee", "online_allowed", "active"]
+    list_filter = ["category", "level", "active", "online_allowed", "proxy_allowed"]
+    search_fields = ["code", "name_zh", "name_en"]

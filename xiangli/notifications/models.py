@@ -1,0 +1,67 @@
+"""The in-app inbox and the SMS outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from xiangli.people.crypto import EncryptedTextField
+from xiangli.people.masking import mask_phone
+
+
+class Notification(models.Model):
+    """A message in someone's inbox: a resident's (by registry record) or a staff member's."""
+
+    resident = models.ForeignKey(
+        "people.Resident", models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    user = models.ForeignKey("people.User", models.CASCADE, null=True, blank=True, related_name="notifications")
+    case = models.ForeignKey("cases.Case", models.CASCADE, null=True, blank=True, related_name="+")
+    # Rendered once in both languages, so the inbox reads in whichever the person uses.
+    message_zh = models.TextField()
+    message_en = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["resident", "-created_at"], name="notif_resident_recent"),
+            models.Index(fields=["user", "-created_at"], name="notif_user_recent"),
+        ]
+
+    @property
+    def message(self) -> str:
+        return self.message_en if (get_language() or "").startswith("en") else self.message_zh
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class SmsMessage(models.Model):
+    """One text message, kept whatever the backend, so that every send can be traced."""
+
+    phone = EncryptedTextField()
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    backend = models.CharField(max_length=20, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["status", "created_at"], name="sms_status_created")]
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

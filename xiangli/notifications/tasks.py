@@ -1,0 +1,61 @@
+"""Background work: delivering notifications. Runs in `manage.py db_worker`, never in a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from .models import SmsMessage, SmsStatus
+
+MAX_SMS_ATTEMPTS = 5
+
+
+@task()
+def deliver_sms(sms_id: int) -> str:
+    """Send one queued text; on a gateway failure try again later, with growing pauses."""
+    from .sms import SmsError, backend
+
+    # Claim the message so two workers never send it twice.
+    claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsStatus.QUEUED).update(attempts=F("attempts") + 1)
+    if claimed != 1:
+        return "skipped"
+    sms = SmsMessage.objects.get(pk=sms_id)
+    sender = None
+    try:
+        sender = backend()
+        result = sender.send(sms.phone, sms.body)
+    except SmsError as exc:
+        sms.error = str(exc)[:500]
+        if sms.attempts >= MAX_SMS_ATTEMPTS:
+            sms.status = SmsStatus.FAILED
+            sms.save(update_fields=["error", "status"])
+            return "failed"
+        sms.save(update_fields=["error"])
+        delay = dt.timedelta(seconds=30 * 2**sms.attempts)
+        deliver_sms.using(run_after=timezone.now() + delay).enqueue(sms_id)
+        return "retry"
+    sms.status = SmsStatus.SENT
+    sms.backend = sender.name
+    sms.provider_id = result.provider_id
+    sms.sent_at = timezone.now()
+    sms.error = ""
+    sms.save(update_fields=["status", "backend", "provider_id", "sent_at", "error"])
+    return "sent"
+
+
+@task()
+def notify_case_event(event_id: int) -> int:
+    """Write the inbox messages and texts for one step of a case."""
+    from .services import deliver_case_event
+
+    return deliver_case_event(event_id)
+
+
+@task()
+def escalate_overdue_cases() -> int:
+    from xiangli.cases.services import escalate_overdue
+
+    return escalate_overdue()

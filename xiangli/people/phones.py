@@ -1,0 +1,30 @@
+"""Phone numbers: validated and normalised with libphonenumber's rules for China."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def normalise_phone(raw: str, *, mobile_only: bool = False) -> str:
+    """E.164 form ("+8613812345678") of a Chinese phone number, or ValidationError."""
+    text = str(raw).strip()
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("This is not a phone number.")) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("This phone number does not exist: check the digits."))
+    if mobile_only and phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(_("Please give a mobile number: codes are sent by text message."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national(e164: str) -> str:
+    """The digits a person dials at home: 13812345678, 037963912345."""
+    number = phonenumbers.parse(e164, "CN")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "").replace("-", "")

@@ -1,0 +1,203 @@
+"""Settings, read from the environment.
+
+Everything has a default that runs the demo on SQLite from a fresh checkout;
+production sets DATABASE_URL, SECRET_KEY and friends (see deploy/xiangli.env.example).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.getenv("XIANGLI_VAR_DIR", BASE_DIR.parent / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def envbool(name: str, default: str = "False") -> bool:
+    return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.getenv(name, str(default)))
+
+
+def envsecret(name: str, filename: str, length: int = 50) -> str:
+    """A secret from NAME, or the file NAME_FILE, or one generated once into var/."""
+    if value := os.getenv(name):
+        return value
+    if path := os.getenv(f"{name}_FILE"):
+        return Path(path).read_text().strip()
+    local = VAR_DIR / filename
+    if not local.exists():
+        local.write_text(secrets.token_urlsafe(length))
+        local.chmod(0o600)
+    return local.read_text().strip()
+
+
+SECRET_KEY = envsecret("SECRET_KEY", "secret_key")
+DEBUG = envbool("DEBUG")
+ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Keys for personal data at rest (ID numbers, phones). A comma list: the first
+# encrypts, all decrypt, so a key is rotated by putting a new one in front and
+# running `manage.py rotate_personal_data`.
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in envsecret("FIELD_ENCRYPTION_KEYS", "field_keys", 32).split(",") if k.strip()
+]
+# The key of the keyed hash that finds an ID number or phone by exact value.
+FIELD_HASH_KEY = envsecret("FIELD_HASH_KEY", "field_hash_key", 32)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "xiangli.areas",
+    "xiangli.people",
+    "xiangli.workdays",
+    "xiangli.catalog",
+    "xiangli.cases",
+    "xiangli.notifications",
+    "xiangli.api",
+    "xiangli.front",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "xiangli.urls"
+WSGI_APPLICATION = "xiangli.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'xiangli.sqlite3'}", conn_max_age=envint("CONN_MAX_AGE", 60)
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web processes read while the task worker writes; IMMEDIATE
+    # takes the write lock up front so concurrent writers queue instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "xiangli.people.auth.PhonePasswordBackend",
+    "xiangli.people.auth.SmsCodeBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "front:login"
+LOGIN_REDIRECT_URL = "front:home"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Attachments: photos of materials and PDFs.
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+if redis_url := os.getenv("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work goes through the Tasks API. Production and the demo use the
+# database queue with `manage.py db_worker`; tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
+
+# SMS: "outbox" keeps messages in a table and the log (the default, for a centre
+# without a gateway contract); "http" posts them to a gateway.
+SMS_BACKEND = os.getenv("SMS_BACKEND", "outbox")
+SMS_HTTP_URL = os.getenv("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.getenv("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.getenv("SMS_HTTP_TIMEOUT", "5"))
+SMS_SIGNATURE = os.getenv("SMS_SIGNATURE", "【乡里】")
+
+# Escalation: an overdue case goes to the village secretary at once, and to the
+# township after this many further working days.
+ESCALATE_TO_TOWNSHIP_AFTER_DAYS = envint("ESCALATE_TO_TOWNSHIP_AFTER_DAYS", 2)
+DUE_SOON_WORKING_DAYS = envint("DUE_SOON_WORKING_DAYS", 2)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+}
+
+SITE_NAME = _("Xiangli")
