@@ -1,0 +1,17 @@
+"""Test settings: the real settings, with tasks run at once and cheap password hashing."""
+
+import tempfile
+from pathlib import Path
+
+from xiangli.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="xiangli-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FIELD_ENCRYPTION_KEYS = ["test-key-one"]
+FIELD_HASH_KEY = "test-hash-key"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
