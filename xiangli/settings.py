@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xiangli.notifications",
     "xiangli.api",
     "xiangli.front",
+    "xiangli.demo",
 ]
 
 MIDDLEWARE = [
