@@ -343,3 +343,10 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
             _record(full, EventKind.ESCALATED, None, _("Overdue: sent to %(target)s.") % {"target": target})
         count += 1
     return count
+
+
+def may_reveal(case: Case, user: User) -> bool:
+    """Whether the user may ask to see the resident's full ID number and phone."""
+    from xiangli.people.models import REVEAL_ROLES
+
+    return scope.serves(user, case.area_path, REVEAL_ROLES)

@@ -1,2 +1,24 @@
+from django.urls import path
+
+from . import views_auth, views_desk, views_resident
+
 app_name = "front"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_resident.home, name="home"),
+    path("login/", views_auth.login_page, name="login"),
+    path("logout/", views_auth.logout_view, name="logout"),
+    path("c/<str:code>/", views_resident.centre, name="centre"),
+    path("c/<str:code>/items/<str:item_code>/", views_resident.item, name="item"),
+    path("c/<str:code>/items/<str:item_code>/apply/", views_resident.apply, name="apply"),
+    path("me/cases/", views_resident.my_cases, name="my_cases"),
+    path("me/cases/<int:case_id>/", views_resident.my_case, name="my_case"),
+    path("inbox/", views_resident.inbox, name="inbox"),
+    path("files/<int:attachment_id>/", views_resident.attachment, name="attachment"),
+    path("desk/", views_desk.queue, name="desk"),
+    path("desk/find/", views_desk.find_resident, name="desk_find"),
+    path("desk/residents/new/", views_desk.new_resident, name="desk_new_resident"),
+    path("desk/residents/<int:resident_id>/new-case/", views_desk.new_case, name="desk_new_case"),
+    path("desk/cases/<int:case_id>/", views_desk.case_detail, name="desk_case"),
+    path("desk/cases/<int:case_id>/step/", views_desk.case_step, name="desk_step"),
+    path("desk/cases/<int:case_id>/reveal/", views_desk.case_reveal, name="desk_reveal"),
+]

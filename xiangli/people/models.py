@@ -175,6 +175,8 @@ class Resident(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_initials = name_initials(self.name)
+        if self.phone and not self.phone.startswith("+"):
+            self.phone = normalise_phone(self.phone)  # one stored form, or the digest would not match
         self.id_digest = digest(self.id_number) if self.id_number else None
         self.phone_digest = digest(self.phone) if self.phone else ""
         self.area_path = (self.grid or self.village).path

@@ -1,0 +1,122 @@
+"""The agent workbench: intake in under a minute, the queue, every step of a case."""
+
+import pytest
+from django.urls import reverse
+
+from xiangli.cases import services
+from xiangli.cases.models import Case, State
+from xiangli.people.models import PersonalDataAccess, Resident
+
+from .conftest import png_upload
+from .factories import make_cases
+
+
+def test_agent_finds_a_resident_by_pinyin_initials_phone_or_id(client, world):
+    client.force_login(world.andy)
+    for q in ["wxy", "王秀", "13800000001", world.alice_resident.id_number]:
+        page = client.post(reverse("front:desk_find"), {"q": q}).content.decode()
+        assert "王秀英" in page, q
+        assert world.alice_resident.masked_id_number in page
+        assert page.count(world.alice_resident.id_number) <= 1  # only in the box the clerk typed it in
+
+
+def test_agent_cannot_find_residents_of_another_village(client, world):
+    client.force_login(world.oscar)
+    page = client.post(reverse("front:desk_find"), {"q": "wxy"}).content.decode()
+    assert "王秀英" not in page
+    assert client.get(reverse("front:desk_new_case", args=[world.alice_resident.pk])).status_code == 404
+
+
+def test_htmx_search_answers_with_the_results_fragment_only(client, world):
+    client.force_login(world.andy)
+    page = client.post(reverse("front:desk_find"), {"q": "wxy"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "王秀英" in page and "<html" not in page
+
+
+def test_agent_enters_a_walk_in_case_and_moves_it_through_every_step(client, world):
+    client.force_login(world.andy)
+    response = client.post(reverse("front:desk_new_case", args=[world.alice_resident.pk]), {
+        "item": "YL-001", "channel": "walk_in", "description": "代办", "files": [png_upload()], "idempotency_key": "w1",
+    })
+    case = Case.objects.get()
+    assert response.url == reverse("front:desk_case", args=[case.pk])
+    assert case.visits == 1 and case.channel == "walk_in"
+    step = reverse("front:desk_step", args=[case.pk])
+    for action, note in [("accept", ""), ("request_materials", "户口簿"), ("receive_materials", ""),
+                         ("carry", "县社保中心"), ("complete", "已办结"), ("close", "")]:
+        client.post(step, {"action": action, "note": note})
+        case.refresh_from_db()
+    assert case.state == State.CLOSED
+    page = client.get(reverse("front:desk_case", args=[case.pk])).content.decode()
+    assert "县社保中心" in page and "户口簿" in page
+
+
+def test_a_step_out_of_order_shows_a_message_and_changes_nothing(client, world):
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    client.force_login(world.andy)
+    page = client.post(reverse("front:desk_step", args=[case.pk]), {"action": "complete", "note": ""}, follow=True)
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED and case.events.count() == 1
+    assert "msg-error" in page.content.decode()
+
+
+def test_another_villages_case_is_a_404_on_the_workbench(client, world):
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    client.force_login(world.oscar)
+    assert client.get(reverse("front:desk_case", args=[case.pk])).status_code == 404
+    assert client.post(reverse("front:desk_step", args=[case.pk]), {"action": "accept"}).status_code == 404
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
+
+
+def test_residents_cannot_open_the_workbench(client, world):
+    client.force_login(world.alice)
+    assert client.get(reverse("front:desk")).status_code == 404
+
+
+def test_revealing_a_full_id_number_needs_a_reason_and_is_logged(client, world):
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    client.force_login(world.andy)
+    url = reverse("front:desk_reveal", args=[case.pk])
+    client.post(url, {"field": "id_number", "reason": ""})
+    assert not PersonalDataAccess.objects.exists()
+    page = client.post(url, {"field": "id_number", "reason": "填写养老保险申请表"}, follow=True).content.decode()
+    assert world.alice_resident.id_number in page
+    assert PersonalDataAccess.objects.get().actor == world.andy
+    # Shown once: the next look is masked again.
+    assert world.alice_resident.id_number not in client.get(reverse("front:desk_case", args=[case.pk])).content.decode()
+
+
+def test_agent_registers_a_walk_in_resident_and_bad_id_is_refused(client, world):
+    client.force_login(world.andy)
+    url = reverse("front:desk_new_resident")
+    bad = client.post(url, {"village": world.village_a.pk, "name": "赵四", "id_number": "410329195003040011"})
+    assert bad.status_code == 200 and not Resident.objects.filter(name="赵四").exists()
+    from xiangli.people.idnumbers import make_id_number
+    import datetime as dt
+
+    good = client.post(url, {"village": world.village_a.pk, "name": "赵四", "grid": world.grid_a2.pk,
+                             "id_number": make_id_number("410329", dt.date(1948, 1, 2), 77, "M")})
+    assert good.status_code == 302 and Resident.objects.get(name="赵四").grid == world.grid_a2
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_queue_takes_the_same_queries_however_many_cases(client, world, django_assert_num_queries, count):
+    make_cases(world, world.carl_resident, count, by=world.andy)
+    client.force_login(world.andy)
+    # session, user, roles, cases (with resident, item, village joined), calendar for "due soon"
+    with django_assert_num_queries(5):
+        page = client.get(reverse("front:desk"))
+    assert page.content.decode().count("state-") == count
+
+
+@pytest.mark.parametrize("steps", [1, 6])
+def test_case_detail_takes_the_same_queries_however_long_the_timeline(client, world, django_assert_num_queries, steps):
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in",
+                                uploads=[png_upload(), png_upload()])
+    for _ in range(steps):
+        services.record_visit(case, by=world.andy)
+    client.force_login(world.andy)
+    # session, user, roles, case, events, attachments
+    with django_assert_num_queries(6):
+        client.get(reverse("front:desk_case", args=[case.pk]))

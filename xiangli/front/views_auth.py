@@ -1,0 +1,70 @@
+"""Logging in with a phone: by password, or by a code sent by text message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiangli.people.services import request_login_code
+
+from .forms import CodeLoginForm, CodeRequestForm, PasswordLoginForm
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def login_page(request: HttpRequest) -> HttpResponse:
+    password_form = PasswordLoginForm()
+    code_form = CodeLoginForm(initial={"phone": request.GET.get("phone", "")})
+    request_form = CodeRequestForm()
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "password":
+            password_form = PasswordLoginForm(request.POST)
+            if password_form.is_valid():
+                user = authenticate(request, username=password_form.cleaned_data["phone"],
+                                    password=password_form.cleaned_data["password"])
+                if user is not None:
+                    login(request, user)
+                    return redirect(_next(request))
+                password_form.add_error(None, _("The phone number or password is wrong."))
+        elif kind == "code":
+            code_form = CodeLoginForm(request.POST)
+            if code_form.is_valid():
+                user = authenticate(request, phone=code_form.cleaned_data["phone"],
+                                    code=code_form.cleaned_data["code"])
+                if user is not None:
+                    login(request, user)
+                    return redirect(_next(request))
+                code_form.add_error(None, _("The code is wrong or has expired. Ask for a new one."))
+        elif kind == "send_code":
+            request_form = CodeRequestForm(request.POST)
+            if request_form.is_valid():
+                phone = request_form.cleaned_data["phone"]
+                try:
+                    request_login_code(phone=phone)
+                except ValidationError as exc:
+                    request_form.add_error("phone", exc)
+                else:
+                    messages.info(request, _("If this phone has an account, a code is on its way."))
+                    code_form = CodeLoginForm(initial={"phone": phone})
+    return render(request, "front/login.html", {
+        "password_form": password_form, "code_form": code_form, "request_form": request_form,
+        "next": _next(request),
+    })
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("front:home")
