@@ -104,8 +104,9 @@ def test_agent_registers_a_walk_in_resident_and_bad_id_is_refused(client, world)
 def test_queue_takes_the_same_queries_however_many_cases(client, world, django_assert_num_queries, count):
     make_cases(world, world.carl_resident, count, by=world.andy)
     client.force_login(world.andy)
-    # session, user, roles, cases (with resident, item, village joined), calendar for "due soon"
-    with django_assert_num_queries(5):
+    # session, user, roles, calendar for "due soon", overdue count, due-soon count,
+    # cases (with resident, item, village joined)
+    with django_assert_num_queries(7):
         page = client.get(reverse("front:desk"))
     assert page.content.decode().count("state-") == count
 
@@ -120,3 +121,20 @@ def test_case_detail_takes_the_same_queries_however_long_the_timeline(client, wo
     # session, user, roles, case, events, attachments
     with django_assert_num_queries(6):
         client.get(reverse("front:desk_case", args=[case.pk]))
+
+
+def test_overdue_and_due_soon_cases_stand_out_in_the_queue(client, world):
+    import datetime as dt
+
+    late, soon, later = make_cases(world, world.carl_resident, 6, by=world.andy)[1::2]
+    today = dt.date.today()
+    Case.objects.filter(pk=late.pk).update(due_on=today - dt.timedelta(days=3))
+    Case.objects.filter(pk=soon.pk).update(due_on=today)
+    Case.objects.filter(pk=later.pk).update(due_on=today + dt.timedelta(days=30))
+    client.force_login(world.andy)
+    page = client.get(reverse("front:desk")).content.decode()
+    assert 'class="overdue"' in page and 'class="soon"' in page
+    overdue = client.get(reverse("front:desk"), {"view": "overdue"}).content.decode()
+    assert late.number in overdue and soon.number not in overdue and later.number not in overdue
+    due_soon = client.get(reverse("front:desk"), {"view": "due_soon"}).content.decode()
+    assert soon.number in due_soon and late.number not in due_soon and later.number not in due_soon

@@ -58,7 +58,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     soon = add_workdays(today, settings.DUE_SOON_WORKING_DAYS)
     view = request.GET.get("view", "open")
-    cases = Case.objects.visible_to(request.user)
+    visible = Case.objects.visible_to(request.user)
+    cases = visible
     if view == "new":
         cases = cases.filter(state=State.SUBMITTED)
     elif view == "overdue":
@@ -80,6 +81,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "cases": rows[:PAGE], "next": offset + PAGE if len(rows) > PAGE else None,
         "view": view, "today": today, "soon": soon,
+        "overdue_count": visible.overdue(today).count(),
+        "due_soon_count": visible.due_soon(today, soon).count(),
         "filters": [
             ("open", _("Open")), ("new", _("New")), ("overdue", _("Overdue")), ("due_soon", _("Due soon")),
             ("paused", _("Materials pending")), ("finished", _("Finished")),
