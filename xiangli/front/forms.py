@@ -52,7 +52,7 @@ class ApplyForm(forms.Form):
         label=_("Anything the agent should know"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    files = MultipleFileField(label=_("Photos of your materials"))
+    files = MultipleFileField(label=_("Photos of your materials"))  # type: ignore[assignment]
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
@@ -67,12 +67,12 @@ class IntakeForm(forms.Form):
     )
     description = forms.CharField(label=_("Note"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label=_("Photos of the materials"))
+    files = MultipleFileField(label=_("Photos of the materials"))  # type: ignore[assignment]
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "—")] + items
+        self.fields["item"].choices = [("", "—")] + items  # type: ignore[attr-defined]
 
 
 class ResidentForm(forms.Form):
@@ -84,7 +84,7 @@ class ResidentForm(forms.Form):
 
     def __init__(self, *args: Any, grids: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = [("", "—")] + grids
+        self.fields["grid"].choices = [("", "—")] + grids  # type: ignore[attr-defined]
 
 
 class StepForm(forms.Form):

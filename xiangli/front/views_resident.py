@@ -11,7 +11,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,9 +166,10 @@ def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
-    query = Notification.objects.filter(user=user)
-    if user.resident_id:  # type: ignore[union-attr]
-        query = query | Notification.objects.filter(resident_id=user.resident_id)  # type: ignore[union-attr]
+    assert user.pk is not None
+    query = Notification.objects.filter(user_id=user.pk)
+    if user.resident_id:
+        query = query | Notification.objects.filter(resident_id=user.resident_id)
     rows = list(query.order_by("-created_at", "-pk")[:50])
     unread = [n.pk for n in rows if n.read_at is None]
     if unread:
@@ -177,7 +178,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Materials are personal data: served only to those who may see the case."""
     att = get_object_or_404(Attachment, pk=attachment_id)
     visible_case(request.user, att.case_id)

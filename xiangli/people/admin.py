@@ -28,7 +28,7 @@ class UserCreationForm(forms.ModelForm):  # type: ignore[type-arg]
         return normalise_phone(self.cleaned_data["new_phone"], mobile_only=True)
 
     def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
+        user: User = super().save(commit=False)
         user.phone = self.cleaned_data["new_phone"]
         user.login_digest = digest(user.phone)
         user.set_password(self.cleaned_data["password"])
@@ -51,10 +51,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_form = UserCreationForm
     raw_id_fields = ["resident"]
     inlines = [RoleInline]
-    filter_horizontal: list[str] = []
-
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        return super().get_form(request, obj, **kwargs)
+    filter_horizontal = ()
 
 
 @admin.register(Resident)

@@ -62,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "login_digest"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # the phone is all createsuperuser needs
 
     class Meta:
         verbose_name = _("account")
