@@ -71,7 +71,9 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def _is_own(case: Case, user: User) -> bool:
-    return user.resident_id is not None and user.resident_id == case.resident_id
+    # getattr: an anonymous visitor has no resident record and owns nothing.
+    resident_id = getattr(user, "resident_id", None)
+    return resident_id is not None and resident_id == case.resident_id
 
 
 def _may_handle(case: Case, user: User) -> bool:
