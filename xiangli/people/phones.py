@@ -16,6 +16,9 @@ def normalise_phone(raw: str, *, mobile_only: bool = False) -> str:
         raise ValidationError(_("This is not a phone number.")) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("This phone number does not exist: check the digits."))
+    if number.country_code != 86:
+        # Texts go through a mainland gateway, and masking assumes Chinese digits.
+        raise ValidationError(_("Please give a phone number in mainland China."))
     if mobile_only and phonenumbers.number_type(number) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
