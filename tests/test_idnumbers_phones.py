@@ -48,7 +48,9 @@ def test_an_id_number_with_a_birth_date_in_the_future_is_refused():
     assert exc.value.messages == ["The birth date inside this ID number does not exist."]
 
 
-@pytest.mark.parametrize("raw", ["41030219500304123", "4103021950030412345", "41030219500304123Y", ""])
+@pytest.mark.parametrize(
+    "raw", ["41030219500304123", "4103021950030412345", "41030219500304123Y", ""]
+)
 def test_an_id_number_of_the_wrong_shape_is_refused(raw):
     with pytest.raises(ValidationError) as exc:
         normalise_id_number(raw)
@@ -57,7 +59,14 @@ def test_an_id_number_of_the_wrong_shape_is_refused(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "+8613812345678", "0086 13812345678"],
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "+8613812345678",
+        "0086 13812345678",
+    ],
 )
 def test_a_mobile_number_is_stored_in_one_form_however_it_is_typed(raw):
     assert normalise_phone(raw) == "+8613812345678"

@@ -75,7 +75,10 @@ def test_the_resident_may_only_withdraw_her_new_case(world, cases):
 def test_an_accepted_case_offers_its_next_steps_to_the_agent_only(world, cases):
     case = services.accept_case(cases["alice"], by=world.andy)
     assert services.allowed_actions(case, world.andy) == [
-        "request_materials", "carry", "complete", "decline",
+        "request_materials",
+        "carry",
+        "complete",
+        "decline",
     ]
     for name in ["gina", "audrey", "alice", "oscar"]:
         assert services.allowed_actions(case, person(world, name)) == []
