@@ -34,6 +34,10 @@ def deliver_sms(sms_id: int) -> str:
             sms.save(update_fields=["error", "status"])
             return "failed"
         sms.save(update_fields=["error"])
+        if not deliver_sms.get_backend().supports_defer:
+            # A backend that runs tasks at once cannot wait before retrying
+            # (and refuses run_after): the message stays queued, error noted.
+            return "queued"
         delay = dt.timedelta(seconds=30 * 2**sms.attempts)
         deliver_sms.using(run_after=timezone.now() + delay).enqueue(sms_id)
         return "retry"
