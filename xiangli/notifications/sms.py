@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -57,12 +58,21 @@ class HttpBackend:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                answer = json.loads(response.read() or b"{}")
+                raw = response.read()
         except urllib.error.HTTPError as exc:
             raise SmsError(f"gateway answered {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+        except (OSError, http.client.HTTPException) as exc:
+            # URLError and timeouts are OSErrors; a gateway that hangs up before
+            # answering raises RemoteDisconnected, which urllib does not wrap.
             raise SmsError(f"gateway unreachable: {exc}") from exc
-        return SendResult(provider_id=str(answer.get("id", "")))
+        # A 2xx means the gateway took the message: an answer we cannot read
+        # must not make us send it again, so it only costs the provider id.
+        try:
+            answer = json.loads(raw or b"{}")
+        except ValueError:
+            answer = {}
+        provider_id = answer.get("id", "") if isinstance(answer, dict) else ""
+        return SendResult(provider_id=str(provider_id)[:100])
 
 
 def backend() -> OutboxBackend | HttpBackend:
