@@ -53,10 +53,12 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
     if category in CentreFunction.values:
         items = items.filter(category=category)
     labels = dict(CentreFunction.choices)
-    groups = [(labels.get(k, k), list(g)) for k, g in groupby(items.order_by("category", "sort", "code"),
-                                                               key=lambda i: i.category)]
-    present = ServiceItem.objects.offered_by(c).values_list("category", flat=True).distinct()
-    categories = [(v, labels[v]) for v in CentreFunction.values if v in set(present)]
+    # Groups follow the order of the 7+N functions, not the alphabet of their codes.
+    rank = {v: n for n, v in enumerate(CentreFunction.values)}
+    rows = sorted(items, key=lambda i: (rank.get(i.category, 99), i.sort, i.code))
+    groups = [(labels.get(k, k), list(g)) for k, g in groupby(rows, key=lambda i: i.category)]
+    present = set(ServiceItem.objects.offered_by(c).values_list("category", flat=True).distinct())
+    categories = [(v, labels[v]) for v in CentreFunction.values if v in present]
     return render(request, "front/centre.html", {
         "centre": c, "groups": groups, "categories": categories, "category": category,
     })
