@@ -150,6 +150,7 @@ def check_login_code(*, phone: str, code: str) -> User | None:
             login_code.attempts += 1
             login_code.save(update_fields=["attempts"])
             return None
-        login_code.used_at = now
-        login_code.save(update_fields=["used_at"])
+        # Spend every outstanding code for this phone, not just this one: an
+        # older code would otherwise become "the latest" and open the account again.
+        LoginCode.objects.filter(phone_digest=key, used_at__isnull=True).update(used_at=now)
     return User.objects.filter(login_digest=key).first()
