@@ -92,8 +92,9 @@ def test_agent_registers_a_walk_in_resident_and_bad_id_is_refused(client, world)
     url = reverse("front:desk_new_resident")
     bad = client.post(url, {"village": world.village_a.pk, "name": "赵四", "id_number": "410329195003040011"})
     assert bad.status_code == 200 and not Resident.objects.filter(name="赵四").exists()
-    from xiangli.people.idnumbers import make_id_number
     import datetime as dt
+
+    from xiangli.people.idnumbers import make_id_number
 
     good = client.post(url, {"village": world.village_a.pk, "name": "赵四", "grid": world.grid_a2.pk,
                              "id_number": make_id_number("410329", dt.date(1948, 1, 2), 77, "M")})

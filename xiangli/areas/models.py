@@ -70,16 +70,16 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
+        self.depth = self.parent.depth + 1 if self.parent else 0
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
-        self.depth = self.parent.depth + 1 if self.parent else 0
-        super().save(*args, **kwargs)
 
     def contains(self, other: Area) -> bool:
         """True when `other` is this area or lies below it."""

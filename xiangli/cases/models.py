@@ -90,7 +90,8 @@ class Case(models.Model):
     agent = models.ForeignKey(
         User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
     )
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraint must ignore cases without a key.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
@@ -211,3 +212,6 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         indexes = [models.Index(fields=["case"], name="attachment_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.pk} {self.content_type}"

@@ -160,7 +160,11 @@ def new_resident(request: HttpRequest) -> HttpResponse:
     villages = _intake_villages(request.user)
     village_id = request.POST.get("village") or request.GET.get("village") or (villages[0].pk if villages else "")
     village = next((v for v in villages if str(v.pk) == str(village_id)), None)
-    grids = [(str(g.pk), g.display_name) for g in Area.objects.filter(parent=village, kind=AreaKind.GRID)] if village else []
+    grids = (
+        [(str(g.pk), g.display_name) for g in Area.objects.filter(parent=village, kind=AreaKind.GRID)]
+        if village
+        else []
+    )
     if request.method == "POST":
         form = ResidentForm(request.POST, grids=grids)
         if form.is_valid() and village is not None:

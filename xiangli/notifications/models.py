@@ -33,6 +33,9 @@ class Notification(models.Model):
             models.Index(fields=["user", "-created_at"], name="notif_user_recent"),
         ]
 
+    def __str__(self) -> str:
+        return self.message[:60]
+
     @property
     def message(self) -> str:
         return self.message_en if (get_language() or "").startswith("en") else self.message_zh
@@ -61,6 +64,9 @@ class SmsMessage(models.Model):
         verbose_name = _("text message")
         verbose_name_plural = _("text messages")
         indexes = [models.Index(fields=["status", "created_at"], name="sms_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.masked_phone} {self.status}"
 
     @property
     def masked_phone(self) -> str:

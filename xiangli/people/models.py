@@ -256,6 +256,9 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("personal data accesses")
         indexes = [models.Index(fields=["resident", "at"], name="pda_resident_at")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.field}"
+
 
 class LoginCode(models.Model):
     """A one-time login code sent by SMS; only its hash is kept."""
@@ -269,3 +272,6 @@ class LoginCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone_digest", "created_at"], name="logincode_phone_created")]
+
+    def __str__(self) -> str:
+        return f"login code {self.created_at:%Y-%m-%d %H:%M}"
