@@ -121,3 +121,22 @@ def test_password_login_with_phone_and_wrong_password_message(client, world):
     good = client.post(reverse("front:login"), {"kind": "password", "phone": "138 0000 0001",
                                                   "password": "pass-word-123"})
     assert good.status_code == 302
+
+
+def test_the_centre_page_publishes_its_at_most_one_trip_share(client, world):
+    from django.core.cache import cache
+
+    from .factories import make_cases
+
+    cases = make_cases(world, world.carl_resident, 4, by=world.andy)  # walk-ins: one trip each
+    for case in cases:
+        if case.state == State.SUBMITTED:
+            services.accept_case(case, by=world.andy)
+        services.complete_case(case, by=world.andy)
+    services.record_visit(cases[0], by=world.andy)  # a second trip for one of them
+    cache.clear()
+    page = client.get(reverse("front:centre", args=[world.village_a.code])).content.decode()
+    assert "75%" in page  # 3 of 4 finished cases took at most one trip
+    assert "100%" in page  # all on time
+    stats = Case.objects.filter(centre=world.centre_b).performance()
+    assert stats["finished"] == 0 and stats["one_trip_share"] is None

@@ -67,6 +67,29 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def due_soon(self, today: dt.date, until: dt.date) -> CaseQuerySet:
         return self.filter(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=until)
 
+    def performance(self) -> dict[str, Any]:
+        """How finished cases went: one aggregate query over the (scoped) cases.
+
+        `one_trip_share` is the "at most one trip" (最多跑一次) measure: the share of
+        finished cases for which the resident came in person at most once.
+        """
+        finished = models.Q(state__in=[State.DONE, State.CLOSED])
+        row = self.aggregate(
+            finished=models.Count("pk", filter=finished),
+            one_trip=models.Count("pk", filter=finished & models.Q(visits__lte=1)),
+            on_time=models.Count("pk", filter=finished & models.Q(on_time=True)),
+            rated=models.Count("rating"),
+            rating_avg=models.Avg("rating"),
+        )
+        done = row["finished"] or 0
+        return {
+            "finished": done,
+            "one_trip_share": row["one_trip"] / done if done else None,
+            "on_time_share": row["on_time"] / done if done else None,
+            "rated": row["rated"],
+            "rating_avg": row["rating_avg"],
+        }
+
     def queue(self) -> CaseQuerySet:
         """The agent's work queue: open cases, the most urgent first, new ones after."""
         return (

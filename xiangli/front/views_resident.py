@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,8 +60,11 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
     groups = [(labels.get(k, k), list(g)) for k, g in groupby(rows, key=lambda i: i.category)]
     present = set(ServiceItem.objects.offered_by(c).values_list("category", flat=True).distinct())
     categories = [(v, labels[v]) for v in CentreFunction.values if v in present]
+    # Published on the centre's own page, so residents can hold it to its promise;
+    # cached because every visitor would otherwise re-count the centre's cases.
+    stats = cache.get_or_set(f"centre-performance:{c.pk}", lambda: Case.objects.filter(centre=c).performance(), 300)
     return render(request, "front/centre.html", {
-        "centre": c, "groups": groups, "categories": categories, "category": category,
+        "centre": c, "groups": groups, "categories": categories, "category": category, "stats": stats,
     })
 
 
