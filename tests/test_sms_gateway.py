@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from xiangli.cases import services
@@ -80,9 +81,7 @@ def gateway(settings):
 
 
 def test_a_case_step_posts_the_text_to_the_gateway_and_records_its_id(world, gateway):
-    case = services.create_case(
-        by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in"
-    )
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
     [request] = gateway.requests
     assert request["path"] == "/v1/sms"
     assert request["authorization"] == "Bearer gateway-token"
@@ -100,9 +99,7 @@ def test_a_case_step_posts_the_text_to_the_gateway_and_records_its_id(world, gat
 
 
 def test_each_step_sends_its_own_text(world, gateway):
-    case = services.create_case(
-        by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in"
-    )
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
     services.accept_case(case, by=world.andy)
     assert len(gateway.requests) == 2
     assert sorted(SmsMessage.objects.values_list("provider_id", flat=True)) == ["gw-1", "gw-2"]
@@ -110,9 +107,7 @@ def test_each_step_sends_its_own_text(world, gateway):
 
 def test_a_gateway_error_leaves_the_text_queued_with_the_error_noted(world, gateway):
     gateway.status = 500
-    services.create_case(
-        by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in"
-    )
+    services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
     sms = SmsMessage.objects.get()
     assert sms.status == "queued" and sms.attempts == 1
     assert sms.error == "gateway answered 500"
@@ -149,13 +144,20 @@ def test_a_sent_text_is_never_sent_again(world, gateway):
     assert len(gateway.requests) == 1
 
 
+def run_worker(monkeypatch) -> None:
+    # The worker closes "old" connections between tasks; inside the test's
+    # transaction on PostgreSQL that would close the test's own connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
 @override_settings(TASKS=DB_TASKS)
-def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway):
+def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway, monkeypatch):
     gateway.status = 500
     sms = send_sms(phone="+8613800000001", body="测试")
     assert gateway.requests == []  # queued, not sent by the caller
     before = timezone.now()
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker(monkeypatch)
     sms.refresh_from_db()
     assert sms.status == "queued" and sms.attempts == 1 and len(gateway.requests) == 1
     retry = DBTaskResult.objects.get(status="READY")
@@ -164,7 +166,7 @@ def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway):
     assert retry.run_after >= before + dt.timedelta(seconds=60)
     gateway.status = 200
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker(monkeypatch)
     sms.refresh_from_db()
     assert sms.status == "sent" and sms.attempts == 2 and sms.provider_id == "gw-2"
 

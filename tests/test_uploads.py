@@ -19,6 +19,13 @@ from xiangli.notifications.models import Notification, SmsMessage
 from .conftest import pdf_upload, png_bytes, png_upload
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are asserted as written in the code, whatever the catalogues say.
+    with translation.override("en"):
+        yield
+
+
 def photo_bytes(fmt: str) -> bytes:
     # Noise, so that the image data is long and a cut lands inside it.
     buf = io.BytesIO()
@@ -26,9 +33,7 @@ def photo_bytes(fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def upload(
-    name: str, body: bytes, content_type: str = "application/octet-stream"
-) -> SimpleUploadedFile:
+def upload(name: str, body: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, body, content_type=content_type)
 
 
@@ -43,10 +48,7 @@ def test_a_png_photo_is_accepted():
 
 
 def test_a_jpeg_photo_is_accepted():
-    assert (
-        check_upload(upload("photo.jpg", photo_bytes("JPEG"), "image/jpeg")).content_type
-        == "image/jpeg"
-    )
+    assert check_upload(upload("photo.jpg", photo_bytes("JPEG"), "image/jpeg")).content_type == "image/jpeg"
 
 
 def test_a_pdf_scan_is_accepted():
@@ -99,9 +101,7 @@ def test_a_jpeg_cut_off_mid_upload_is_refused(keep):
 
 def test_a_pdf_cut_off_before_its_end_is_refused():
     body = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"0" * 4000
-    assert refusal(upload("scan.pdf", body, "application/pdf")) == [
-        "scan.pdf is damaged and cannot be opened."
-    ]
+    assert refusal(upload("scan.pdf", body, "application/pdf")) == ["scan.pdf is damaged and cannot be opened."]
 
 
 def test_an_empty_file_is_refused():
@@ -110,19 +110,15 @@ def test_an_empty_file_is_refused():
 
 def test_a_file_over_the_size_limit_is_refused():
     size = len(png_bytes())
-    with override_settings(ATTACHMENT_MAX_BYTES=size - 1), translation.override("en"):
-        assert refusal(png_upload("big.png")) == [
-            f"big.png is too large: files may be at most {size - 1}\xa0bytes."
-        ]
+    with override_settings(ATTACHMENT_MAX_BYTES=size - 1):
+        assert refusal(png_upload("big.png")) == [f"big.png is too large: files may be at most {size - 1}\xa0bytes."]
     with override_settings(ATTACHMENT_MAX_BYTES=size):
         assert check_upload(png_upload("big.png")).content_type == "image/png"
 
 
 def test_every_bad_file_of_a_batch_is_named():
     with pytest.raises(ValidationError) as exc:
-        check_uploads(
-            [png_upload(), upload("a.jpg", b"hello" * 10), upload("b.pdf", b"MZ" + b"\x00" * 100)]
-        )
+        check_uploads([png_upload(), upload("a.jpg", b"hello" * 10), upload("b.pdf", b"MZ" + b"\x00" * 100)])
     assert len(exc.value.messages) == 2
     assert exc.value.messages[0].startswith("a.jpg ") and exc.value.messages[1].startswith("b.pdf ")
 
@@ -153,13 +149,9 @@ def test_a_refused_upload_leaves_no_case_no_event_no_attachment(world):
 
 
 def test_a_refused_upload_to_an_open_case_adds_nothing(world):
-    case = services.create_case(
-        by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in"
-    )
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
     with pytest.raises(ValidationError):
-        services.add_attachments(
-            case, by=world.andy, uploads=[upload("x.pdf", b"MZ" + b"\x00" * 100)]
-        )
+        services.add_attachments(case, by=world.andy, uploads=[upload("x.pdf", b"MZ" + b"\x00" * 100)])
     assert case.attachments.count() == 0
     assert list(case.events.values_list("kind", flat=True)) == ["created"]
 
@@ -175,8 +167,6 @@ def test_a_stored_file_is_named_by_what_it_is_not_what_it_was_called(world):
     )
     attachment = case.attachments.get()
     assert attachment.content_type == "image/png"
-    assert attachment.file.name.startswith(f"cases/{case.pk}/") and attachment.file.name.endswith(
-        ".png"
-    )
+    assert attachment.file.name.startswith(f"cases/{case.pk}/") and attachment.file.name.endswith(".png")
     assert "scan" not in attachment.file.name
     assert attachment.original_name == "scan.pdf"
