@@ -54,7 +54,7 @@ def _resident_message(case: Case, event: CaseEvent) -> str | None:
         return None
     if event.kind == EventKind.CARRIED and not event.note:
         args["note"] = case.carried_to
-    return template % {**args, "due": due}
+    return str(template % {**args, "due": due})
 
 
 def _staff_message(case: Case, event: CaseEvent) -> str:
@@ -77,7 +77,7 @@ def _staff_to_alert(case: Case, event: CaseEvent) -> list[User]:
         roles, area_ids = [Role.SECRETARY], [case.village_id]
     elif event.kind == EventKind.ESCALATED:
         township = case.village.parent_id
-        roles, area_ids = [Role.TOWNSHIP_STAFF], [township]
+        roles, area_ids = [Role.TOWNSHIP_STAFF], [township] if township is not None else []
     else:
         return []
     user_ids = RoleAssignment.objects.filter(role__in=roles, area_id__in=area_ids).values("user_id")
