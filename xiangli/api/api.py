@@ -1,0 +1,26 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one error shape, the same actions as the pages."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import errors, views_auth, views_cases, views_catalog, views_residents
+from .auth import bearer, session
+
+api = NinjaAPI(
+    title="Xiangli API",
+    version="1",
+    description=(
+        "Log in with `POST /tokens` and send `Authorization: Bearer <token>`, or use the site's "
+        "session cookie (with the CSRF token on POST). Every error answers "
+        '`{"error": {"code", "message", "fields"}}`, the message in the language of `Accept-Language`.'
+    ),
+    urls_namespace="api",
+    auth=[bearer, session],
+)
+errors.install(api)
+
+api.add_router("", views_auth.router)
+api.add_router("", views_catalog.router)
+api.add_router("", views_cases.router)
+api.add_router("", views_residents.router)
