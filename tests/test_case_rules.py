@@ -1,7 +1,10 @@
 """Bad input changes nothing: every refused action leaves no case, no event, no text."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.utils import translation
 
 from xiangli.cases import services
@@ -143,6 +146,65 @@ def test_the_same_idempotency_key_returns_the_same_case(world):
 def test_a_walk_in_counts_one_trip_and_an_online_application_none(world):
     assert online(world).visits == 0
     assert walk_in(world, resident=world.carl_resident).visits == 1
+
+
+def at_once(*jobs):
+    """Run the jobs in threads released together; what each returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def run(n, job):
+        try:
+            with translation.override("en"):
+                barrier.wait()
+                outcomes[n] = job()
+        except Exception as exc:  # noqa: BLE001
+            outcomes[n] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clerks_filing_the_same_matter_at_once_open_one_case(world):
+    outcomes = at_once(
+        lambda: walk_in(world, by=world.andy),
+        lambda: walk_in(world, by=world.sam),
+    )
+    [case] = Case.objects.all()
+    opened = [o for o in outcomes if isinstance(o, Case)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert [c.pk for c in opened] == [case.pk] and len(refused) == 1
+    assert case.number in refused[0].messages[0]
+    assert CaseEvent.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_tap_sent_twice_at_once_files_one_case(world):
+    def tap():
+        return services.create_case(
+            by=world.alice,
+            resident=world.alice_resident,
+            item=world.pension,
+            channel="online",
+            idempotency_key="tap-2",
+        )
+
+    first, second = at_once(tap, tap)
+    [case] = Case.objects.all()
+    assert first.pk == second.pk == case.pk
+    assert CaseEvent.objects.count() == 1
 
 
 # Moving a case

@@ -141,14 +141,20 @@ def create_case(
         raise ValidationError(_("The resident's village has no service centre yet."))
     if not ServiceItem.objects.offered_by(centre).filter(pk=item.pk).exists():
         raise ValidationError({"item": _("This service is not offered by the resident's centre.")})
-    if (dup := _duplicate_of(resident, item)) is not None:
-        raise ValidationError(
-            _("%(name)s already has an open case for this service (number %(number)s).")
-            % {"name": resident.name, "number": dup.number}
-        )
     checked = check_uploads(list(uploads or []))
     try:
         with transaction.atomic():
+            # Lock the resident's row so that two clerks (or a double tap)
+            # filing the same matter at once queue here: the second then sees
+            # the first one's case instead of opening a duplicate.
+            list(Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk"))
+            if key and (earlier := Case.objects.filter(created_by=by, idempotency_key=key).first()):
+                return earlier
+            if (dup := _duplicate_of(resident, item)) is not None:
+                raise ValidationError(
+                    _("%(name)s already has an open case for this service (number %(number)s).")
+                    % {"name": resident.name, "number": dup.number}
+                )
             case = Case.objects.create(
                 resident=resident,
                 item=item,
