@@ -4,13 +4,17 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
+from django_tasks_db.management.commands import db_worker
 
 from xiangli.cases import services
 from xiangli.cases.models import Case
 from xiangli.notifications.models import Notification
 
 D = dt.date
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 
 def accepted_case(world, *, on, resident=None):
@@ -24,11 +28,7 @@ def accepted_case(world, *, on, resident=None):
 
 
 def staff_told(case):
-    return sorted(
-        Notification.objects.filter(case=case, user__isnull=False).values_list(
-            "user__name", flat=True
-        )
-    )
+    return sorted(Notification.objects.filter(case=case, user__isnull=False).values_list("user__name", flat=True))
 
 
 def escalations(case):
@@ -100,9 +100,7 @@ def test_the_township_step_follows_the_setting(world, settings):
 
 def test_a_case_waiting_for_materials_is_not_escalated(world):
     case = accepted_case(world, on=D(2026, 6, 1))
-    services.transition(
-        case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 3)
-    )
+    services.transition(case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 3))
     assert services.escalate_overdue(today=D(2026, 6, 30)) == 0
     case.refresh_from_db()
     assert case.escalation_level == 0 and staff_told(case) == []
@@ -116,13 +114,24 @@ def test_a_finished_case_is_not_escalated(world):
 
 def test_a_case_in_village_b_goes_to_its_own_people(world):
     # Village B has no secretary: nobody in village A hears of Bob's case.
-    case = services.create_case(
-        by=world.oscar, resident=world.bob_resident, item=world.pension, channel="walk_in"
-    )
+    case = services.create_case(by=world.oscar, resident=world.bob_resident, item=world.pension, channel="walk_in")
     services.transition(case, "accept", by=world.oscar, today=D(2026, 6, 1))
     services.escalate_overdue(today=D(2026, 6, 9))
     services.escalate_overdue(today=D(2026, 6, 11))
     assert staff_told(case) == ["Tom"]
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_alerts_delivered_late_still_go_to_the_right_level(world, settings, monkeypatch):
+    # Both steps are taken before the worker delivers either alert.
+    settings.ESCALATE_TO_TOWNSHIP_AFTER_DAYS = 2
+    case = accepted_case(world, on=D(2026, 6, 1))
+    services.escalate_overdue(today=D(2026, 6, 9))
+    services.escalate_overdue(today=D(2026, 6, 11))
+    assert staff_told(case) == []
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)  # see test_sms_gateway
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert staff_told(case) == ["Sam", "Tom"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
