@@ -42,9 +42,7 @@ def cases(world):
         "carl": services.create_case(
             by=world.andy, resident=world.carl_resident, item=world.pension, channel="walk_in"
         ),
-        "bob": services.create_case(
-            by=world.bob, resident=world.bob_resident, item=world.pension, channel="online"
-        ),
+        "bob": services.create_case(by=world.bob, resident=world.bob_resident, item=world.pension, channel="online"),
     }
 
 

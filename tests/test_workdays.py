@@ -12,9 +12,7 @@ D = dt.date
 
 
 def accepted_case(world, *, on):
-    case = services.create_case(
-        by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in"
-    )
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
     return services.transition(case, "accept", by=world.andy, today=on)
 
 
@@ -74,9 +72,7 @@ def test_waiting_for_materials_extends_the_due_date_by_the_working_days_paused(w
     # Accepted Monday 15 June: due Tuesday 23 June (Dragon Boat Friday 19 is off).
     case = accepted_case(world, on=D(2026, 6, 15))
     assert case.due_on == D(2026, 6, 23)
-    case = services.transition(
-        case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 17)
-    )
+    case = services.transition(case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 17))
     assert case.state == State.MATERIALS_PENDING and case.due_on == D(2026, 6, 23)
     case = services.transition(case, "receive_materials", by=world.andy, today=D(2026, 6, 22))
     # Paused for 18 and 22 June: two working days given back.
@@ -86,21 +82,15 @@ def test_waiting_for_materials_extends_the_due_date_by_the_working_days_paused(w
 
 def test_materials_received_the_same_day_leave_the_due_date_alone(world):
     case = accepted_case(world, on=D(2026, 6, 15))
-    case = services.transition(
-        case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 16)
-    )
+    case = services.transition(case, "request_materials", by=world.andy, note="户口簿", today=D(2026, 6, 16))
     case = services.transition(case, "receive_materials", by=world.andy, today=D(2026, 6, 16))
     assert case.due_on == D(2026, 6, 23)
 
 
 def test_a_carried_case_paused_for_materials_goes_back_to_carried(world):
     case = accepted_case(world, on=D(2026, 6, 15))
-    case = services.transition(
-        case, "carry", by=world.andy, note="县社保中心", today=D(2026, 6, 15)
-    )
-    case = services.transition(
-        case, "request_materials", by=world.tom, note="户口簿", today=D(2026, 6, 16)
-    )
+    case = services.transition(case, "carry", by=world.andy, note="县社保中心", today=D(2026, 6, 15))
+    case = services.transition(case, "request_materials", by=world.tom, note="户口簿", today=D(2026, 6, 16))
     case = services.transition(case, "receive_materials", by=world.tom, today=D(2026, 6, 17))
     assert case.state == State.CARRIED
     assert case.due_on == D(2026, 6, 24)
