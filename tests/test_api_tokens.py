@@ -155,3 +155,21 @@ def test_a_bearer_token_needs_no_csrf_token(world: World) -> None:
 def test_the_session_cannot_revoke_a_token(world: World, client: Client) -> None:
     client.force_login(world.alice)
     assert client.delete("/api/v1/tokens/current").status_code == 401
+
+
+def test_an_administrator_sees_the_devices_but_never_a_token_and_can_revoke_one(world: World) -> None:
+    from xiangli.people.models import User
+
+    token = login(Client(), "13800000001")
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("13700000000", "pass-word-123"))
+    stored = ApiToken.objects.get()
+
+    listing = admin.get("/admin/api/apitoken/")
+    page = admin.get(f"/admin/api/apitoken/{stored.pk}/change/")
+    admin.post(f"/admin/api/apitoken/{stored.pk}/delete/", {"post": "yes"})
+
+    assert listing.status_code == page.status_code == 200
+    assert "王秀英的手机" in listing.content.decode()
+    assert token not in page.content.decode() and stored.key_digest not in page.content.decode()
+    assert Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401

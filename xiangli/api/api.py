@@ -16,6 +16,9 @@ api = NinjaAPI(
         '`{"error": {"code", "message", "fields"}}`, the message in the language of `Accept-Language`.'
     ),
     urls_namespace="api",
+    # Swagger UI would load its scripts from a CDN (ninja is not an installed app
+    # here, so its bundled copy is not served); the document itself is enough.
+    docs_url=None,
     auth=[bearer, session],
 )
 errors.install(api)
