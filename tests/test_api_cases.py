@@ -98,8 +98,9 @@ def test_a_missing_case_looks_the_same_as_another_villages_case(world: World) ->
 
 
 def test_an_unknown_item_code_is_400_naming_the_field(world: World) -> None:
-    response = post(as_user(world.alice), "/api/v1/cases", {**ONLINE_PENSION, "item_code": "NOPE-1"},
-                    **{"Accept-Language": "en"})
+    response = post(
+        as_user(world.alice), "/api/v1/cases", {**ONLINE_PENSION, "item_code": "NOPE-1"}, **{"Accept-Language": "en"}
+    )
 
     assert response.status_code == 400
     error = response.json()["error"]
@@ -109,8 +110,9 @@ def test_an_unknown_item_code_is_400_naming_the_field(world: World) -> None:
 
 
 def test_an_item_that_cannot_be_applied_for_online_is_reported_on_item_code(world: World) -> None:
-    response = post(as_user(world.alice), "/api/v1/cases", {**ONLINE_PENSION, "item_code": "HJ-001"},
-                    **{"Accept-Language": "en"})
+    response = post(
+        as_user(world.alice), "/api/v1/cases", {**ONLINE_PENSION, "item_code": "HJ-001"}, **{"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["item_code"]
     assert "visit the centre" in response.json()["error"]["message"]
@@ -123,18 +125,30 @@ def test_an_unknown_channel_is_400_naming_the_field(world: World) -> None:
 
 
 def test_andy_enters_a_walk_in_case_for_a_resident_of_his_village(world: World) -> None:
-    response = post(as_user(world.andy), "/api/v1/cases", {
-        "resident_id": world.carl_resident.pk, "item_code": "YL-001", "channel": "walk_in",
-    })
+    response = post(
+        as_user(world.andy),
+        "/api/v1/cases",
+        {
+            "resident_id": world.carl_resident.pk,
+            "item_code": "YL-001",
+            "channel": "walk_in",
+        },
+    )
     assert response.status_code == 201
     assert response.json()["resident"]["name"] == "张三"
     assert "accept" in response.json()["allowed_actions"]
 
 
 def test_a_resident_outside_the_callers_villages_is_404_not_403(world: World) -> None:
-    response = post(as_user(world.oscar), "/api/v1/cases", {
-        "resident_id": world.alice_resident.pk, "item_code": "YL-001", "channel": "walk_in",
-    })
+    response = post(
+        as_user(world.oscar),
+        "/api/v1/cases",
+        {
+            "resident_id": world.alice_resident.pk,
+            "item_code": "YL-001",
+            "channel": "walk_in",
+        },
+    )
     assert response.status_code == 404
     assert not Case.objects.exists()
 
@@ -148,8 +162,9 @@ def test_staff_without_a_resident_record_must_say_whose_case_it_is(world: World)
 def test_closing_a_submitted_case_is_refused_and_the_case_stays_submitted(world: World) -> None:
     case_id = alice_applies(world)
 
-    response = post(as_user(world.andy), f"/api/v1/cases/{case_id}/transitions", {"action": "close"},
-                    **{"Accept-Language": "en"})
+    response = post(
+        as_user(world.andy), f"/api/v1/cases/{case_id}/transitions", {"action": "close"}, **{"Accept-Language": "en"}
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "A case that is “Submitted” cannot be moved this way."
@@ -249,8 +264,9 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused(world: World) -> None:
     case_id = alice_applies(world)
     text = SimpleUploadedFile("note.png", b"just text", content_type="image/png")
 
-    response = as_user(world.alice).post(f"/api/v1/cases/{case_id}/attachments", {"files": [text]},
-                                         headers={"Accept-Language": "en"})
+    response = as_user(world.alice).post(
+        f"/api/v1/cases/{case_id}/attachments", {"files": [text]}, headers={"Accept-Language": "en"}
+    )
 
     assert response.status_code == 400
     assert_documented(response)
@@ -312,9 +328,7 @@ def test_the_queue_comes_in_pages(world: World) -> None:
     everything = get(andy, "/api/v1/cases").json()["items"]
 
     assert first["next_offset"] == 2 and last["next_offset"] is None
-    assert [r["id"] for r in first["items"] + last["items"]] == [
-        r["id"] for r in everything[:2] + everything[4:]
-    ]
+    assert [r["id"] for r in first["items"] + last["items"]] == [r["id"] for r in everything[:2] + everything[4:]]
 
 
 def test_more_than_100_rows_at_once_is_refused(world: World) -> None:

@@ -43,8 +43,13 @@ def conforms(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
         return [f"{where}: {value!r} not in {schema['enum']}"]
     kind = schema.get("type")
     python_types = {
-        "object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-        "boolean": bool, "null": type(None),
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "null": type(None),
     }
     if kind and not isinstance(value, python_types[kind]) or (kind == "integer" and isinstance(value, bool)):
         return [f"{where}: {value!r} is not {kind}"]
@@ -113,7 +118,11 @@ def test_the_error_shape_is_documented_for_every_refusal() -> None:
     detail = _resolve(error["properties"]["error"])
     assert set(detail["required"]) >= {"code", "message"}
     assert set(_resolve(detail["properties"]["code"])["enum"]) == {
-        "validation_error", "not_found", "forbidden", "unauthorized", "conflict",
+        "validation_error",
+        "not_found",
+        "forbidden",
+        "unauthorized",
+        "conflict",
     }
     for path, operations in document()["paths"].items():
         for method, operation in operations.items():

@@ -46,8 +46,9 @@ def test_a_residents_own_list_costs_4_queries(world: World, django_assert_num_qu
 def test_a_bearer_token_costs_one_query_instead_of_the_sessions_two(
     world: World, client: Client, django_assert_num_queries: Any
 ) -> None:
-    token = client.post("/api/v1/tokens", {"phone": "13900000001", "password": "pass-word-123"},
-                        content_type="application/json").json()["token"]
+    token = client.post(
+        "/api/v1/tokens", {"phone": "13900000001", "password": "pass-word-123"}, content_type="application/json"
+    ).json()["token"]
     make_cases(world, world.alice_resident, 3)
     bearer = {"Authorization": f"Bearer {token}"}
     client.get("/api/v1/cases", headers=bearer)  # the first use writes last_used_at
@@ -75,9 +76,7 @@ def test_the_service_list_costs_1_query(world: World, client: Client, django_ass
         assert len(client.get("/api/v1/items").json()["items"]) == 2
 
 
-def test_a_centres_service_list_costs_2_queries(
-    world: World, client: Client, django_assert_num_queries: Any
-) -> None:
+def test_a_centres_service_list_costs_2_queries(world: World, client: Client, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(2):  # the centre, then its items
         assert len(client.get("/api/v1/items?centre=410329101201").json()["items"]) == 2
 

@@ -17,7 +17,8 @@ ONLINE_PENSION = {"item_code": "YL-001", "channel": "online", "description": "�
 
 def login(client: Client, phone: str, password: str = "pass-word-123") -> str:
     response = client.post(
-        "/api/v1/tokens", {"phone": phone, "password": password, "name": "王秀英的手机"},
+        "/api/v1/tokens",
+        {"phone": phone, "password": password, "name": "王秀英的手机"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -27,8 +28,9 @@ def login(client: Client, phone: str, password: str = "pass-word-123") -> str:
 
 def test_phone_and_password_give_a_token_that_lists_the_residents_cases(world: World, client: Client) -> None:
     token = login(client, "138 0000 0001")
-    client.post("/api/v1/cases", ONLINE_PENSION, content_type="application/json",
-                headers={"Authorization": f"Bearer {token}"})
+    client.post(
+        "/api/v1/cases", ONLINE_PENSION, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
 
     response = Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
 
@@ -46,29 +48,40 @@ def test_the_token_is_not_stored_only_its_hash(world: World, client: Client) -> 
 
 
 def test_a_wrong_password_gets_401_in_the_error_shape_and_no_token(world: World, client: Client) -> None:
-    response = client.post("/api/v1/tokens", {"phone": "13800000001", "password": "guess"},
-                           content_type="application/json", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/api/v1/tokens",
+        {"phone": "13800000001", "password": "guess"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
 
     assert response.status_code == 401
     assert_documented(response)
-    assert response.json() == {"error": {
-        "code": "unauthorized", "message": "The phone number or password is wrong.", "fields": {},
-    }}
+    assert response.json() == {
+        "error": {
+            "code": "unauthorized",
+            "message": "The phone number or password is wrong.",
+            "fields": {},
+        }
+    }
     assert not ApiToken.objects.exists()
 
 
 def test_an_unknown_phone_gets_the_same_answer_as_a_wrong_password(world: World, client: Client) -> None:
-    wrong = client.post("/api/v1/tokens", {"phone": "13800000001", "password": "guess"},
-                        content_type="application/json")
-    unknown = client.post("/api/v1/tokens", {"phone": "13700000000", "password": "guess"},
-                          content_type="application/json")
+    wrong = client.post(
+        "/api/v1/tokens", {"phone": "13800000001", "password": "guess"}, content_type="application/json"
+    )
+    unknown = client.post(
+        "/api/v1/tokens", {"phone": "13700000000", "password": "guess"}, content_type="application/json"
+    )
     assert unknown.status_code == wrong.status_code == 401
     assert unknown.json() == wrong.json()
 
 
 def test_a_login_without_a_password_names_the_missing_field(world: World, client: Client) -> None:
-    response = client.post("/api/v1/tokens", {"phone": "13800000001"}, content_type="application/json",
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/api/v1/tokens", {"phone": "13800000001"}, content_type="application/json", headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert_documented(response)
     assert response.json()["error"]["fields"] == {"password": ["This field is required."]}
@@ -132,8 +145,9 @@ def test_a_session_post_with_the_csrf_token_is_accepted(world: World) -> None:
     secret = "a" * 32
     browser.cookies["csrftoken"] = secret
 
-    response = browser.post("/api/v1/cases", ONLINE_PENSION, content_type="application/json",
-                            headers={"X-CSRFToken": secret})
+    response = browser.post(
+        "/api/v1/cases", ONLINE_PENSION, content_type="application/json", headers={"X-CSRFToken": secret}
+    )
 
     assert response.status_code == 201
 
@@ -147,8 +161,9 @@ def test_a_session_can_read_without_the_csrf_token(world: World) -> None:
 def test_a_bearer_token_needs_no_csrf_token(world: World) -> None:
     app = Client(enforce_csrf_checks=True)
     token = login(app, "13800000001")
-    response = app.post("/api/v1/cases", ONLINE_PENSION, content_type="application/json",
-                        headers={"Authorization": f"Bearer {token}"})
+    response = app.post(
+        "/api/v1/cases", ONLINE_PENSION, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 201
 
 

@@ -185,4 +185,3 @@ def fields_named(renames: Mapping[str, str]) -> Iterator[None]:
         raise ValidationError(
             {renames.get(name, name): field_errors for name, field_errors in exc.error_dict.items()}
         ) from exc
-

@@ -33,7 +33,7 @@ class ItemOut(Schema):
     level: HandlingLevel
     level_label: str
     handled_at: str
-    fee: str = Field(description="In yuan, as a decimal string: \"20.00\".")
+    fee: str = Field(description='In yuan, as a decimal string: "20.00".')
     promised_days: int = Field(description="Working days from acceptance to completion.")
     online_allowed: bool
     proxy_allowed: bool

@@ -31,11 +31,7 @@ def issue_token(*, user: User, name: str = "") -> str:
 
 def find_token(token: str) -> ApiToken | None:
     """The live token with its (active) user, or None; notes when it was last used."""
-    found = (
-        ApiToken.objects.select_related("user")
-        .filter(key_digest=key_digest(token), user__is_active=True)
-        .first()
-    )
+    found = ApiToken.objects.select_related("user").filter(key_digest=key_digest(token), user__is_active=True).first()
     if found is None:
         return None
     now = timezone.now()

@@ -73,8 +73,12 @@ def create_case(
     replayed = bool(key) and Case.objects.filter(created_by=user, idempotency_key=key).exists()
     with fields_named({"item": "item_code", "resident": "resident_id"}):
         case = services.create_case(
-            by=user, resident=resident, item=item, channel=payload.channel,
-            description=payload.description, idempotency_key=key,
+            by=user,
+            resident=resident,
+            item=item,
+            channel=payload.channel,
+            description=payload.description,
+            idempotency_key=key,
         )
     return Status(200 if replayed else 201, visible_case(user, case.pk))
 
@@ -100,12 +104,8 @@ def rate_case(request: HttpRequest, case_id: int, payload: RatingIn) -> Case:
     return services.rate_case(case, by=user, stars=payload.stars, comment=payload.comment)
 
 
-@router.post(
-    "/cases/{case_id}/attachments", response={201: list[AttachmentOut], **errors(400, 401, 403, 404)}
-)
-def add_attachments(
-    request: HttpRequest, case_id: int, files: File[list[UploadedFile]]
-) -> Status[list[Attachment]]:
+@router.post("/cases/{case_id}/attachments", response={201: list[AttachmentOut], **errors(400, 401, 403, 404)})
+def add_attachments(request: HttpRequest, case_id: int, files: File[list[UploadedFile]]) -> Status[list[Attachment]]:
     """Add photos (JPEG, PNG, WebP) or PDFs of materials to an open case, as multipart `files`."""
     user = caller(request)
     case = visible_case(user, case_id)
