@@ -153,6 +153,16 @@ def test_a_resident_outside_the_callers_villages_is_404_not_403(world: World) ->
     assert not Case.objects.exists()
 
 
+def test_a_resident_cannot_file_for_her_neighbour(world: World) -> None:
+    response = post(
+        as_user(world.alice),
+        "/api/v1/cases",
+        {"resident_id": world.carl_resident.pk, "item_code": "YL-001", "channel": "online"},
+    )
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+
+
 def test_staff_without_a_resident_record_must_say_whose_case_it_is(world: World) -> None:
     response = post(as_user(world.andy), "/api/v1/cases", {"item_code": "YL-001", "channel": "walk_in"})
     assert response.status_code == 400
