@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from xiangli.front.access import visible_case
-from xiangli.people import scope
+from xiangli.cases.access import visible_case
 from xiangli.people.models import CASE_INTAKE_ROLES, Resident, ResidentQuerySet
 
 __all__ = ["intake_residents", "resident_for_case", "visible_case"]
@@ -17,9 +16,7 @@ __all__ = ["intake_residents", "resident_for_case", "visible_case"]
 
 def intake_residents(user: Any) -> ResidentQuerySet:
     """Residents the user may enter cases for: those of the areas they serve at intake."""
-    if user.is_superuser:
-        return Resident.objects.all()
-    return Resident.objects.in_areas(scope.paths_for(user, CASE_INTAKE_ROLES))
+    return Resident.objects.served_by(user, CASE_INTAKE_ROLES)
 
 
 def resident_for_case(user: Any, resident_id: int | None) -> Resident:

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from xiangli.areas.access import centre_by_code
 from xiangli.areas.models import CentreFunction
 from xiangli.catalog.models import ServiceItem
-from xiangli.front.access import centre_by_code
 
 from .errors import errors
 from .pagination import Page, PageParams, page_of

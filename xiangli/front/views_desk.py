@@ -19,14 +19,15 @@ from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind, Centre
 from xiangli.cases import services
+from xiangli.cases.access import visible_case
 from xiangli.cases.models import Case, State
 from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.people import scope
-from xiangli.people.models import CASE_INTAKE_ROLES, CASE_READER_ROLES, Resident
+from xiangli.people.models import CASE_INTAKE_ROLES, CASE_READER_ROLES, Resident, ResidentQuerySet
 from xiangli.people.services import register_resident, reveal
 from xiangli.workdays.calendar import add_workdays
 
-from .access import add_errors, visible_case
+from .access import add_errors
 from .forms import IntakeForm, ResidentForm, RevealForm, StepForm
 
 PAGE = 30
@@ -43,10 +44,8 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _intake_residents(user: Any) -> Any:
-    if user.is_superuser:
-        return Resident.objects.all()
-    return Resident.objects.in_areas(scope.paths_for(user, CASE_INTAKE_ROLES))
+def _intake_residents(user: Any) -> ResidentQuerySet:
+    return Resident.objects.served_by(user, CASE_INTAKE_ROLES)
 
 
 QUEUE_FILTERS = ["open", "new", "overdue", "due_soon", "paused", "finished"]

@@ -17,14 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiangli.areas.access import centre_by_code
 from xiangli.areas.models import Centre, CentreFunction
 from xiangli.cases import services
+from xiangli.cases.access import own_case, visible_case
 from xiangli.cases.models import Attachment, Case, Channel, State
 from xiangli.catalog.models import ServiceItem
 from xiangli.notifications.models import Notification
 from xiangli.people import scope
 
-from .access import add_errors, centre_by_code, own_case, visible_case
+from .access import add_errors
 from .forms import ApplyForm, RatingForm
 
 PAGE = 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -120,6 +121,14 @@ class ResidentQuerySet(models.QuerySet["Resident"]):
         if compact.isascii():
             return self.filter(name_initials__startswith=compact.lower())
         return self.filter(name__startswith=compact)
+
+    def served_by(self, user: Any, roles: Iterable[str]) -> ResidentQuerySet:
+        """Residents of the areas the user serves in any of the roles (all, for a superuser)."""
+        from . import scope
+
+        if getattr(user, "is_superuser", False):
+            return self
+        return self.in_areas(scope.paths_for(user, roles))
 
     def in_areas(self, paths: list[str]) -> ResidentQuerySet:
         query = models.Q(pk__in=[])
