@@ -6,7 +6,6 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 from django_tasks_db.management.commands import db_worker
 
 from xiangli.cases import services
@@ -121,9 +120,10 @@ def test_a_case_in_village_b_goes_to_its_own_people(world):
     assert staff_told(case) == ["Tom"]
 
 
-@override_settings(TASKS=DB_TASKS)
 def test_alerts_delivered_late_still_go_to_the_right_level(world, settings, monkeypatch):
-    # Both steps are taken before the worker delivers either alert.
+    # Both steps are taken before the worker delivers either alert. (Settings are
+    # changed through the one fixture: mixing it with override_settings leaks.)
+    settings.TASKS = DB_TASKS
     settings.ESCALATE_TO_TOWNSHIP_AFTER_DAYS = 2
     case = accepted_case(world, on=D(2026, 6, 1))
     services.escalate_overdue(today=D(2026, 6, 9))

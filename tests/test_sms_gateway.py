@@ -8,7 +8,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -151,8 +150,8 @@ def run_worker(monkeypatch) -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-@override_settings(TASKS=DB_TASKS)
-def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway, monkeypatch):
+def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway, settings, monkeypatch):
+    settings.TASKS = DB_TASKS
     gateway.status = 500
     sms = send_sms(phone="+8613800000001", body="测试")
     assert gateway.requests == []  # queued, not sent by the caller
