@@ -354,3 +354,22 @@ def test_errors_are_in_the_request_language(world: World) -> None:
     chinese = post(andy, f"/api/v1/cases/{case_id}/rating", {}, **{"Accept-Language": "zh-hans"})
     assert english.json()["error"]["fields"] == {"stars": ["This field is required."]}
     assert chinese.json()["error"]["fields"] == {"stars": ["这个字段是必填项。"]}
+
+
+def test_an_app_downloads_a_material_with_its_token_and_others_get_404(world) -> None:
+    from django.test import Client
+
+    from tests.conftest import png_bytes, png_upload
+    from xiangli.api.tokens import issue_token
+    from xiangli.cases import services
+
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online",
+                                uploads=[png_upload()])
+    attachment = case.attachments.get()
+    token = issue_token(user=world.andy, name="phone")
+    response = Client().get(f"/api/v1/attachments/{attachment.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png_bytes()
+    other = issue_token(user=world.oscar, name="phone")
+    response = Client().get(f"/api/v1/attachments/{attachment.pk}", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"

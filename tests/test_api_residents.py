@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def search(user: Any, q: str) -> Any:
     client = Client()
     client.force_login(user)
-    response = client.get("/api/v1/residents", {"q": q})
+    response = client.post("/api/v1/residents/search", {"q": q}, content_type="application/json")
     assert_documented(response)
     return response
 
@@ -61,6 +61,6 @@ def test_at_most_20_residents_come_back(world: World) -> None:
 def test_a_search_needs_words(world: World) -> None:
     client = Client()
     client.force_login(world.andy)
-    response = client.get("/api/v1/residents")
+    response = client.post("/api/v1/residents/search", {"q": ""}, content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["q"]

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.params import HeaderEx, P
 
 from xiangli.cases import services
+from xiangli.cases.access import attachment_response
 from xiangli.cases.models import OPEN_STATES, Attachment, Case, CaseQuerySet, State
 from xiangli.catalog.models import ServiceItem
 from xiangli.people import scope
@@ -102,6 +103,12 @@ def rate_case(request: HttpRequest, case_id: int, payload: RatingIn) -> Case:
     user = caller(request)
     case = visible_case(user, case_id)
     return services.rate_case(case, by=user, stars=payload.stars, comment=payload.comment)
+
+
+@router.get("/attachments/{attachment_id}", response={200: None, **errors(401, 404)})
+def get_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """The file of one material (image or PDF), for those who may see its case."""
+    return attachment_response(caller(request), attachment_id)
 
 
 @router.post("/cases/{case_id}/attachments", response={201: list[AttachmentOut], **errors(400, 401, 403, 404)})

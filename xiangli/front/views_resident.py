@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from xiangli.areas.access import centre_by_code
 from xiangli.areas.models import Centre, CentreFunction
 from xiangli.cases import services
-from xiangli.cases.access import own_case, visible_case
-from xiangli.cases.models import Attachment, Case, Channel, State
+from xiangli.cases.access import attachment_response, own_case
+from xiangli.cases.models import Case, Channel, State
 from xiangli.catalog.models import ServiceItem
 from xiangli.notifications.models import Notification
 from xiangli.people import scope
@@ -188,14 +188,4 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Materials are personal data: served only to those who may see the case."""
-    att = get_object_or_404(Attachment, pk=attachment_id)
-    visible_case(request.user, att.case_id)
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=att.content_type)
-    response["Content-Disposition"] = f'inline; filename="attachment-{att.pk}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(request.user, attachment_id)
