@@ -153,3 +153,16 @@ def png_upload(name: str = "id-front.png") -> SimpleUploadedFile:
 def pdf_upload(name: str = "certificate.pdf") -> SimpleUploadedFile:
     body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the database task worker over everything queued, as `manage.py db_worker` does.
+
+    The worker closes "old" connections between tasks; inside the test's transaction
+    on PostgreSQL that would close the test's own connection, so that step is skipped.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

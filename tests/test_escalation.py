@@ -4,13 +4,13 @@ import datetime as dt
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
-from django_tasks_db.management.commands import db_worker
 
 from xiangli.cases import services
 from xiangli.cases.models import Case
 from xiangli.notifications.models import Notification
+
+from .conftest import run_worker
 
 D = dt.date
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
@@ -129,8 +129,7 @@ def test_alerts_delivered_late_still_go_to_the_right_level(world, settings, monk
     services.escalate_overdue(today=D(2026, 6, 9))
     services.escalate_overdue(today=D(2026, 6, 11))
     assert staff_told(case) == []
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)  # see test_sms_gateway
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker(monkeypatch)
     assert staff_told(case) == ["Sam", "Tom"]
 
 

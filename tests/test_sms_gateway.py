@@ -7,15 +7,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from xiangli.cases import services
 from xiangli.notifications import tasks
 from xiangli.notifications.models import Notification, SmsMessage
 from xiangli.notifications.services import send_sms
+
+from .conftest import run_worker
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
@@ -141,13 +141,6 @@ def test_a_sent_text_is_never_sent_again(world, gateway):
     sms = send_sms(phone="+8613800000001", body="测试")
     assert tasks.deliver_sms.enqueue(sms.pk).return_value == "skipped"
     assert len(gateway.requests) == 1
-
-
-def run_worker(monkeypatch) -> None:
-    # The worker closes "old" connections between tasks; inside the test's
-    # transaction on PostgreSQL that would close the test's own connection.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def test_with_the_database_queue_a_failed_send_is_retried_later(world, gateway, settings, monkeypatch):
