@@ -231,7 +231,8 @@ def test_the_full_rating_flow(world: World) -> None:
     assert post(alice, f"/api/v1/cases/{case_id}/rating", {"stars": 5}).status_code == 400  # not done yet
     for action in ("accept", "complete"):
         assert post(andy, f"/api/v1/cases/{case_id}/transitions", {"action": action}).status_code == 200
-    assert post(andy, f"/api/v1/cases/{case_id}/rating", {"stars": 1}).status_code == 403  # not his to rate
+    auditor = as_user(world.audrey)
+    assert post(auditor, f"/api/v1/cases/{case_id}/rating", {"stars": 1}).status_code == 403  # reads only
 
     response = post(alice, f"/api/v1/cases/{case_id}/rating", {"stars": 5, "comment": "很快"})
 
@@ -240,7 +241,7 @@ def test_the_full_rating_flow(world: World) -> None:
     assert (case["state"], case["rating"], case["rating_comment"]) == ("closed", 5, "很快")
     assert case["events"][-1]["kind"] == "rated"
     again = post(alice, f"/api/v1/cases/{case_id}/rating", {"stars": 1})
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
     assert Case.objects.get().rating == 5
 
 

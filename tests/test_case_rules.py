@@ -291,10 +291,15 @@ def test_a_resident_cannot_withdraw_someone_elses_case(world):
     assert_unchanged(case, State.SUBMITTED, 1)
 
 
-def test_staff_cannot_withdraw_a_case_for_the_resident(world):
+def test_the_agent_withdraws_a_case_when_the_resident_asks_by_phone(world):
+    case = services.withdraw_case(online(world), by=world.andy, note="本人电话撤回")
+    assert case.state == State.WITHDRAWN
+
+
+def test_staff_of_another_village_cannot_withdraw_the_case(world):
     case = online(world)
     with pytest.raises(PermissionDenied):
-        services.withdraw_case(case, by=world.andy)
+        services.withdraw_case(case, by=world.oscar)
     assert_unchanged(case, State.SUBMITTED, 1)
 
 
@@ -356,12 +361,19 @@ def test_stars_must_be_one_to_five(world, stars):
     assert Case.objects.get().rating is None
 
 
-def test_only_the_resident_rates_her_case(world):
+def test_only_the_resident_or_her_villages_staff_rate_her_case(world):
     case = done_case(world)
-    for user in (world.andy, world.bob):
+    for user in (world.bob, world.oscar, world.audrey, world.kate):
         with pytest.raises(PermissionDenied):
             services.rate_case(case, by=user, stars=5)
     assert Case.objects.get().rating is None
+
+
+def test_the_agent_records_a_rating_the_resident_gave_by_phone(world):
+    case = services.rate_case(done_case(world), by=world.andy, stars=4, comment="电话回访")
+    assert case.rating == 4 and case.state == State.CLOSED
+    event = case.events.get(kind="rated")
+    assert event.actor == world.andy and "电话回访" in event.note
 
 
 # Trips
@@ -381,3 +393,27 @@ def test_an_outsider_cannot_record_a_visit(world):
     with pytest.raises(PermissionDenied):
         services.record_visit(case, by=world.oscar)
     assert Case.objects.get().visits == 1 and case.events.count() == 1
+
+
+def test_a_form_key_reused_for_another_service_is_refused(world):
+    services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in",
+                         idempotency_key="same-form")
+
+    other = world.pension.__class__.objects.create(
+        code="MZ-099", name_zh="临时救助申请", name_en="Temporary assistance", category="convenience",
+        department_zh="民政", department_en="Civil affairs", materials_zh=["身份证"], materials_en=["ID card"],
+        level="county", handled_at_zh="县民政局", handled_at_en="County civil affairs bureau", promised_days=10,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.create_case(by=world.andy, resident=world.alice_resident, item=other, channel="walk_in",
+                             idempotency_key="same-form")
+    assert refused.value.code == "conflict"
+    assert Case.objects.count() == 1
+
+
+def test_attachments_come_back_in_the_order_they_were_sent(world):
+    from tests.conftest import pdf_upload, png_upload
+
+    case = walk_in(world)
+    saved = services.add_attachments(case, by=world.andy, uploads=[png_upload("a.png"), pdf_upload("b.pdf")])
+    assert [a.original_name for a in saved] == ["a.png", "b.pdf"]

@@ -159,3 +159,17 @@ def test_two_workers_escalating_at_once_escalate_each_case_once(world):
     for case in Case.objects.all():
         assert case.escalation_level == 1 and escalations(case) == 1
         assert staff_told(case) == ["Sam"]
+
+
+def test_a_case_found_long_overdue_goes_straight_to_the_township_with_both_steps_on_its_timeline(world):
+    import datetime as dt
+
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
+    services.accept_case(case, by=world.andy)
+    Case.objects.filter(pk=case.pk).update(due_on=dt.date(2026, 11, 2))
+    assert services.escalate_overdue(today=dt.date(2026, 11, 27)) == 1
+    case.refresh_from_db()
+    assert case.escalation_level == 2
+    assert case.events.filter(kind="escalated").count() == 2
+    assert Notification.objects.filter(user=world.sam, case=case).exists()
+    assert Notification.objects.filter(user=world.tom, case=case).exists()

@@ -139,3 +139,17 @@ def test_overdue_and_due_soon_cases_stand_out_in_the_queue(client, world):
     assert late.number in overdue and soon.number not in overdue and later.number not in overdue
     due_soon = client.get(reverse("front:desk"), {"view": "due_soon"}).content.decode()
     assert soon.number in due_soon and late.number not in due_soon and later.number not in due_soon
+
+
+def test_agent_records_a_rating_given_by_phone(client, world):
+    case = services.create_case(by=world.andy, resident=world.carl_resident, item=world.pension, channel="walk_in")
+    services.accept_case(case, by=world.andy)
+    services.complete_case(case, by=world.andy)
+    client.force_login(world.andy)
+    step = reverse("front:desk_step", args=[case.pk])
+    client.post(step, {"action": "rate", "stars": "9"})
+    case.refresh_from_db()
+    assert case.rating is None
+    client.post(step, {"action": "rate", "stars": "3", "comment": "电话回访"})
+    case.refresh_from_db()
+    assert case.rating == 3 and case.state == State.CLOSED

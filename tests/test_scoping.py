@@ -58,7 +58,7 @@ NO_ACTIONS = ["gina", "audrey", "oscar", "dora", "bob", "anonymous"]
 
 @pytest.mark.parametrize("name", HANDLERS)
 def test_handlers_of_the_area_may_accept_or_decline_a_new_case(world, cases, name):
-    assert services.allowed_actions(cases["alice"], person(world, name)) == ["accept", "decline"]
+    assert services.allowed_actions(cases["alice"], person(world, name)) == ["accept", "decline", "withdraw"]
 
 
 @pytest.mark.parametrize("name", NO_ACTIONS)

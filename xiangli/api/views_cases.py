@@ -53,7 +53,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     return page_of(_listed(caller(request), filters), page)
 
 
-@router.post("/cases", response={200: CaseDetail, 201: CaseDetail, **errors(400, 401, 403, 404)})
+@router.post("/cases", response={200: CaseDetail, 201: CaseDetail, **errors(400, 401, 403, 404, 409)})
 def create_case(
     request: HttpRequest,
     payload: CaseIn,
@@ -89,7 +89,7 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     return visible_case(caller(request), case_id)
 
 
-@router.post("/cases/{case_id}/transitions", response={200: CaseDetail, **errors(400, 401, 403, 404)})
+@router.post("/cases/{case_id}/transitions", response={200: CaseDetail, **errors(400, 401, 403, 404, 409)})
 def transition_case(request: HttpRequest, case_id: int, payload: TransitionIn) -> Case:
     """Move the case one step: accept, ask for materials, carry, complete, close, decline, withdraw."""
     user = caller(request)
@@ -97,7 +97,7 @@ def transition_case(request: HttpRequest, case_id: int, payload: TransitionIn) -
     return services.transition(case, payload.action, by=user, note=payload.note)
 
 
-@router.post("/cases/{case_id}/rating", response={200: CaseDetail, **errors(400, 401, 403, 404)})
+@router.post("/cases/{case_id}/rating", response={200: CaseDetail, **errors(400, 401, 403, 404, 409)})
 def rate_case(request: HttpRequest, case_id: int, payload: RatingIn) -> Case:
     """The resident rates a finished case once, 1 to 5 stars."""
     user = caller(request)

@@ -63,9 +63,9 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("Decline"), (State.SUBMITTED, State.ACCEPTED, State.MATERIALS_PENDING, State.CARRIED),
         State.DECLINED, EventKind.DECLINED, needs_reason=True,
     ),
+    # Staff may withdraw too: many residents ask by phone or at the counter.
     "withdraw": Transition(
-        gettext_lazy("Withdraw"), (State.SUBMITTED,), State.WITHDRAWN, EventKind.WITHDRAWN,
-        resident_may=True, staff_may=False,
+        gettext_lazy("Withdraw"), (State.SUBMITTED,), State.WITHDRAWN, EventKind.WITHDRAWN, resident_may=True,
     ),
 }
 
@@ -122,7 +122,7 @@ def create_case(
     if key:
         earlier = Case.objects.filter(created_by=by, idempotency_key=key).first()
         if earlier is not None:
-            return earlier
+            return _replayed(earlier, resident, item)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     own = by.resident_id is not None and by.resident_id == resident.pk
@@ -149,7 +149,7 @@ def create_case(
             # the first one's case instead of opening a duplicate.
             list(Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk"))
             if key and (earlier := Case.objects.filter(created_by=by, idempotency_key=key).first()):
-                return earlier
+                return _replayed(earlier, resident, item)
             if (dup := _duplicate_of(resident, item)) is not None:
                 raise ValidationError(
                     _("%(name)s already has an open case for this service (number %(number)s).")
@@ -174,12 +174,21 @@ def create_case(
         earlier = Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None
         if earlier is None:
             raise
-        return earlier
+        return _replayed(earlier, resident, item)
     return case
 
 
-def _save_attachments(case: Case, checked: list[CheckedUpload], by: User) -> None:
-    for c in checked:
+def _replayed(earlier: Case, resident: Resident, item: ServiceItem) -> Case:
+    """The case an idempotency key made before, if the key is reused for the same matter."""
+    if earlier.resident_id != resident.pk or earlier.item_id != item.pk:
+        raise ValidationError(
+            _("This form was already used for another application. Please open the form again."), code="conflict"
+        )
+    return earlier
+
+
+def _save_attachments(case: Case, checked: list[CheckedUpload], by: User) -> list[Attachment]:
+    return [
         Attachment.objects.create(
             case=case,
             file=c.upload,
@@ -188,6 +197,8 @@ def _save_attachments(case: Case, checked: list[CheckedUpload], by: User) -> Non
             original_name=(c.upload.name or "")[:150],
             uploaded_by=by,
         )
+        for c in checked
+    ]
 
 
 def add_attachments(case: Case, *, by: User, uploads: list[UploadedFile]) -> list[Attachment]:
@@ -200,9 +211,9 @@ def add_attachments(case: Case, *, by: User, uploads: list[UploadedFile]) -> lis
         raise ValidationError(_("Please choose a file."))
     checked = check_uploads(uploads)
     with transaction.atomic():
-        _save_attachments(case, checked, by)
+        saved = _save_attachments(case, checked, by)
         _record(case, EventKind.ATTACHMENT, by, ", ".join(c.upload.name or "" for c in checked))
-    return list(case.attachments.order_by("-pk")[: len(checked)])
+    return saved
 
 
 def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.date | None = None) -> Case:
@@ -249,7 +260,7 @@ def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.d
         # is written and the second clerk is told so.
         updated = Case.objects.filter(pk=case.pk, state=case.state).update(**changes)
         if updated != 1:
-            raise ValidationError(_("Someone else has just changed this case. Please reload it."))
+            raise ValidationError(_("Someone else has just changed this case. Please reload it."), code="conflict")
         case.refresh_from_db()
         _record(case, t.event, by, note)
     return case
@@ -302,9 +313,14 @@ def record_visit(case: Case, *, by: User, note: str = "") -> Case:
 
 
 def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
-    """The resident rates a finished case once, 1 to 5 stars; a done case then closes."""
-    if not _is_own(case, by):
-        raise PermissionDenied(_("Only the resident can rate their case."))
+    """The resident rates a finished case once, 1 to 5 stars; a done case then closes.
+
+    Staff of the village may record a rating the resident gave by phone or at the
+    counter (many elderly residents have no account); the timeline says so.
+    """
+    on_behalf = not _is_own(case, by)
+    if on_behalf and not scope.serves(by, case.area_path, CASE_INTAKE_ROLES):
+        raise PermissionDenied(_("Only the resident, or staff of the village on the resident's word, can rate a case."))
     if case.state not in (State.DONE, State.CLOSED):
         raise ValidationError(_("A case can be rated once it is done."))
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
@@ -316,41 +332,54 @@ def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
     with transaction.atomic():
         updated = Case.objects.filter(pk=case.pk, rating__isnull=True, state=case.state).update(**changes)
         if updated != 1:
-            raise ValidationError(_("This case has already been rated."))
+            raise ValidationError(_("This case has already been rated."), code="conflict")
         case.refresh_from_db()
-        _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip())
+        note = f"{'★' * stars} {changes['rating_comment']}".strip()
+        if on_behalf:
+            note = _("%(stars)s (given by the resident, recorded by staff)") % {"stars": note}
+        _record(case, EventKind.RATED, by, note)
     return case
 
 
 def escalate_overdue(*, today: dt.date | None = None) -> int:
-    """Escalate overdue cases: to the village secretary at once, then to the township.
+    """Escalate overdue cases: to the village secretary at once, then to the township
+    once `ESCALATE_TO_TOWNSHIP_AFTER_DAYS` more working days have passed.
 
-    Safe to run from several workers at once: each case is claimed with a
-    conditional update, and only the worker whose update changed the row writes
-    the event and sends the alert.
+    A case found long overdue goes straight to the township (both steps are on its
+    timeline). Safe to run from several workers at once: each case is claimed with
+    a conditional update, and only the worker whose update changed the row writes
+    the events and sends the alerts.
     """
     today = today or timezone.localdate()
-    township_after = settings.ESCALATE_TO_TOWNSHIP_AFTER_DAYS
+    cutoff = _township_cutoff(today, settings.ESCALATE_TO_TOWNSHIP_AFTER_DAYS)
     count = 0
-    overdue = Case.objects.overdue(today).filter(escalation_level__lt=2).only("pk", "due_on", "escalation_level")
-    for case in overdue.iterator(chunk_size=500):
-        assert case.due_on is not None
-        level = 1
-        if case.escalation_level >= 1:
-            if add_workdays(case.due_on, township_after) >= today:
-                continue
-            level = 2
-        with transaction.atomic():
-            claimed = Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
-                escalation_level=level
-            )
-            if claimed != 1:
-                continue
-            full = Case.objects.select_related("village").get(pk=case.pk)
-            target = _("the village secretary") if level == 1 else _("the township")
-            _record(full, EventKind.ESCALATED, None, _("Overdue: sent to %(target)s.") % {"target": target})
-        count += 1
+    overdue = Case.objects.overdue(today).filter(escalation_level__lt=2)
+    to_township = overdue.filter(due_on__lte=cutoff).values_list("pk", "escalation_level")
+    to_secretary = overdue.filter(due_on__gt=cutoff, escalation_level=0).values_list("pk", "escalation_level")
+    for target, rows in ((2, to_township), (1, to_secretary)):
+        for pk, level in rows.iterator(chunk_size=500):
+            count += _escalate(pk, level, target)
     return count
+
+
+def _township_cutoff(today: dt.date, after: int) -> dt.date:
+    """The latest due date whose case is, today, more than `after` working days overdue."""
+    day = today - dt.timedelta(days=1)
+    while add_workdays(day, after) >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _escalate(pk: int, level: int, target: int) -> int:
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=pk, escalation_level=level).update(escalation_level=target)
+        if claimed != 1:
+            return 0
+        case = Case.objects.select_related("village").get(pk=pk)
+        for step in range(level + 1, target + 1):
+            whom = _("the village secretary") if step == 1 else _("the township")
+            _record(case, EventKind.ESCALATED, None, _("Overdue: sent to %(target)s.") % {"target": whom})
+    return 1
 
 
 def may_reveal(case: Case, user: User) -> bool:

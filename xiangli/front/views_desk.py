@@ -28,7 +28,7 @@ from xiangli.people.services import register_resident, reveal
 from xiangli.workdays.calendar import add_workdays
 
 from .access import add_errors
-from .forms import IntakeForm, ResidentForm, RevealForm, StepForm
+from .forms import IntakeForm, RatingForm, ResidentForm, RevealForm, StepForm
 
 PAGE = 30
 
@@ -207,6 +207,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "attachments": case.attachments.order_by("pk"),
         "actions": [(a, services.TRANSITIONS[a]) for a in actions],
         "can_intake": scope.serves(request.user, case.area_path, CASE_INTAKE_ROLES),
+        "rating_form": RatingForm(),
         "can_reveal": services.may_reveal(case, request.user),  # type: ignore[arg-type]
         "revealed": revealed,
         "today": timezone.localdate(),
@@ -224,6 +225,12 @@ def case_step(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             if action == "visit":
                 services.record_visit(case, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+            elif action == "rate":
+                rating = RatingForm(request.POST)
+                if not rating.is_valid():
+                    raise ValidationError(_("Please choose from 1 to 5 stars."))
+                services.rate_case(case, by=request.user, stars=rating.cleaned_data["stars"],  # type: ignore[arg-type]
+                                   comment=rating.cleaned_data["comment"])
             elif action == "attach":
                 services.add_attachments(case, by=request.user, uploads=request.FILES.getlist("files"))  # type: ignore[arg-type]
             else:
