@@ -57,7 +57,7 @@ def demo(argv: list[str]) -> int:
     worker = subprocess.Popen([PY, ROOT / "manage.py", "db_worker", "--interval", "1"], cwd=ROOT)
     ticker = subprocess.Popen(
         [PY, "-c", "import subprocess,sys,time\nwhile True:\n time.sleep(300)\n subprocess.run([sys.argv[1],"
-         " sys.argv[2], 'escalate_cases'])", PY, ROOT / "manage.py"],
+         " sys.argv[2], 'tick'])", PY, ROOT / "manage.py"],
         cwd=ROOT,
     )
     print(f"\nXiangli demo: http://127.0.0.1:{port}/  (Ctrl-C stops it)\n", flush=True)

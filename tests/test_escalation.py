@@ -173,3 +173,16 @@ def test_a_case_found_long_overdue_goes_straight_to_the_township_with_both_steps
     assert case.events.filter(kind="escalated").count() == 2
     assert Notification.objects.filter(user=world.sam, case=case).exists()
     assert Notification.objects.filter(user=world.tom, case=case).exists()
+
+
+def test_the_tick_command_queues_the_escalation(world):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
+    services.accept_case(case, by=world.andy)
+    Case.objects.filter(pk=case.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    call_command("tick", stdout=None)  # tests run tasks at once
+    case.refresh_from_db()
+    assert case.escalation_level >= 1

@@ -197,3 +197,40 @@ def test_a_missing_gateway_address_is_noted_on_the_text(world, gateway, settings
     sms.refresh_from_db()
     assert sms.status == "queued" and sms.error == "SMS_HTTP_URL is not set"
     assert gateway.requests == []
+
+
+def test_a_text_being_sent_is_not_sent_again_by_a_second_delivery(world, gateway):
+    sms = SmsMessage.objects.create(phone="+8613800000001", body="测试", status="sending")
+    result = tasks.deliver_sms.enqueue(sms.pk)
+    assert result.return_value == "skipped" and gateway.requests == []
+
+
+def test_the_tick_sends_texts_that_stayed_queued_after_a_gateway_outage(world, gateway):
+    from xiangli.notifications.services import requeue_stale_texts
+
+    gateway.status = 503
+    sms = send_sms(phone="+8613800000001", body="测试")
+    sms.refresh_from_db()
+    assert sms.status == "queued"
+    gateway.status = 200
+    assert requeue_stale_texts() == 0  # too soon: it was just tried
+    assert requeue_stale_texts(now=timezone.now() + dt.timedelta(minutes=3)) == 1
+    sms.refresh_from_db()
+    assert sms.status == "sent" and sms.attempts == 2
+
+
+def test_a_worker_that_died_while_sending_leaves_a_text_that_is_queued_again(world, gateway):
+    from xiangli.notifications.services import requeue_stale_texts
+
+    sms = SmsMessage.objects.create(phone="+8613800000001", body="测试", status="sending", attempts=1,
+                                    claimed_at=timezone.now() - dt.timedelta(minutes=11))
+    assert requeue_stale_texts() == 1
+    sms.refresh_from_db()
+    assert sms.status == "sent"
+
+
+def test_a_gateway_address_without_a_scheme_is_noted_on_the_text(world, gateway, settings):
+    settings.SMS_HTTP_URL = "127.0.0.1:9/v1/sms"
+    sms = send_sms(phone="+8613800000001", body="测试")
+    sms.refresh_from_db()
+    assert sms.status == "queued" and "http://" in sms.error

@@ -3,14 +3,16 @@ worker renders and sends."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.utils import translation
+from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xiangli.people.models import Role, RoleAssignment, User
 
-from .models import Notification, SmsMessage
+from .models import Notification, SmsMessage, SmsStatus
 
 if TYPE_CHECKING:
     from xiangli.cases.models import Case, CaseEvent
@@ -25,6 +27,35 @@ def send_sms(*, phone: str, body: str) -> SmsMessage:
     # rolled-back action never sends a text.
     deliver_sms.enqueue(sms.pk)
     return sms
+
+
+# A text still queued this long after its last try lost its delivery task (the
+# immediate backend cannot wait to retry); one "sending" this long lost its worker.
+STALE_QUEUED = dt.timedelta(minutes=2)
+STALE_SENDING = dt.timedelta(minutes=10)
+
+
+def requeue_stale_texts(*, now: dt.datetime | None = None) -> int:
+    """Give stalled texts another delivery task. Returns how many were queued again.
+
+    A text whose worker died while sending may, rarely, reach the phone twice:
+    better than never, for a notice of a case step.
+    """
+    from .tasks import MAX_SMS_ATTEMPTS, deliver_sms
+
+    now = now or timezone.now()
+    SmsMessage.objects.filter(status=SmsStatus.SENDING, claimed_at__lt=now - STALE_SENDING).update(
+        status=SmsStatus.QUEUED
+    )
+    cut = now - STALE_QUEUED
+    stale = SmsMessage.objects.filter(status=SmsStatus.QUEUED, attempts__lt=MAX_SMS_ATTEMPTS).filter(
+        models.Q(claimed_at__lt=cut) | models.Q(claimed_at__isnull=True, created_at__lt=cut)
+    )
+    count = 0
+    for pk in stale.values_list("pk", flat=True).iterator(chunk_size=500):
+        deliver_sms.enqueue(pk)
+        count += 1
+    return count
 
 
 def notify_case_event(event: CaseEvent) -> None:

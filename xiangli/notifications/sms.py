@@ -13,6 +13,7 @@ import http.client
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -46,6 +47,8 @@ class HttpBackend:
     def __init__(self, url: str, token: str, timeout: float, signature: str) -> None:
         if not url:
             raise SmsError("SMS_HTTP_URL is not set")
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise SmsError("SMS_HTTP_URL must start with http:// or https://")
         self.url, self.token, self.timeout, self.signature = url, token, timeout, signature
 
     def send(self, phone: str, body: str) -> SendResult:

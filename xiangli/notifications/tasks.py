@@ -18,8 +18,11 @@ def deliver_sms(sms_id: int) -> str:
     """Send one queued text; on a gateway failure try again later, with growing pauses."""
     from .sms import SmsError, backend
 
-    # Claim the message so two workers never send it twice.
-    claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsStatus.QUEUED).update(attempts=F("attempts") + 1)
+    # Claim the message so two workers never send it twice: only the worker
+    # whose update moved it from queued to sending goes on.
+    claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsStatus.QUEUED).update(
+        status=SmsStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
     if claimed != 1:
         return "skipped"
     sms = SmsMessage.objects.get(pk=sms_id)
@@ -33,7 +36,8 @@ def deliver_sms(sms_id: int) -> str:
             sms.status = SmsStatus.FAILED
             sms.save(update_fields=["error", "status"])
             return "failed"
-        sms.save(update_fields=["error"])
+        sms.status = SmsStatus.QUEUED
+        sms.save(update_fields=["error", "status"])
         if not deliver_sms.get_backend().supports_defer:
             # A backend that runs tasks at once cannot wait before retrying
             # (and refuses run_after): the message stays queued, error noted.
@@ -56,6 +60,14 @@ def notify_case_event(event_id: int) -> int:
     from .services import deliver_case_event
 
     return deliver_case_event(event_id)
+
+
+@task()
+def requeue_stale_texts() -> int:
+    """Queue again the texts whose delivery task was lost or whose worker died."""
+    from .services import requeue_stale_texts as requeue
+
+    return requeue()
 
 
 @task()

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the periodic work: escalating overdue cases and re-sending stalled texts. "
+        "Run it every few minutes from a timer; the task workers do the work."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--now", action="store_true", help="do the work in this process instead of queueing it")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from xiangli.notifications.tasks import escalate_overdue_cases, requeue_stale_texts
+
+        if options["now"]:
+            from xiangli.cases.services import escalate_overdue
+            from xiangli.notifications.services import requeue_stale_texts as requeue
+
+            self.stdout.write(f"{escalate_overdue()} cases escalated, {requeue()} texts queued again")
+        else:
+            escalate_overdue_cases.enqueue()
+            requeue_stale_texts.enqueue()
+            self.stdout.write("escalation and text re-sending queued")
