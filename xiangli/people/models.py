@@ -107,7 +107,8 @@ class ResidentQuerySet(models.QuerySet["Resident"]):
         text = text.strip()
         if not text:
             return self.none()
-        compact = "".join(text.split())
+        # People type phones as "138 0000 0001" or "138-0000-0001".
+        compact = "".join(text.split()).replace("-", "")
         if len(compact) == 18 and compact[:17].isdigit():
             try:
                 return self.filter(id_digest=digest(normalise_id_number(compact)))
