@@ -173,7 +173,7 @@ def rotate_personal_data(batch: int = 2000) -> dict[str, int]:
         if not fields:
             continue
         table = connection.ops.quote_name(model._meta.db_table)
-        pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+        pk = connection.ops.quote_name(model._meta.pk.column)
         columns = [connection.ops.quote_name(f.column) for f in fields]
         done, last = 0, None
         while True:
