@@ -140,3 +140,26 @@ def test_the_centre_page_publishes_its_at_most_one_trip_share(client, world):
     assert "100%" in page  # all on time
     stats = Case.objects.filter(centre=world.centre_b).performance()
     assert stats["finished"] == 0 and stats["one_trip_share"] is None
+
+
+def test_every_id_on_the_login_page_is_unique_so_labels_point_at_one_field(client, world):
+    import re
+
+    page = client.get(reverse("front:login")).content.decode()
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert target in ids
+
+
+def test_login_by_sms_code_from_the_page(client, world):
+    from xiangli.notifications.models import SmsMessage
+
+    client.post(reverse("front:login"), {"kind": "send_code", "phone": "13800000001"})
+    body = SmsMessage.objects.get().body
+    import re
+
+    code = re.search(r"\d{6}", body).group()
+    response = client.post(reverse("front:login"), {"kind": "code", "phone": "13800000001", "code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("front:my_cases")).status_code == 200

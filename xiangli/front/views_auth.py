@@ -24,13 +24,16 @@ def _next(request: HttpRequest) -> str:
 
 
 def login_page(request: HttpRequest) -> HttpResponse:
-    password_form = PasswordLoginForm()
-    code_form = CodeLoginForm(initial={"phone": request.GET.get("phone", "")})
-    request_form = CodeRequestForm()
+    # Three forms on one page, each with a phone field: distinct ids keep every
+    # label tied to its own input.
+    ids = {"password": "pw_%s", "code": "code_%s", "send_code": "send_%s"}
+    password_form = PasswordLoginForm(auto_id=ids["password"])
+    code_form = CodeLoginForm(auto_id=ids["code"])
+    request_form = CodeRequestForm(auto_id=ids["send_code"])
     if request.method == "POST":
         kind = request.POST.get("kind")
         if kind == "password":
-            password_form = PasswordLoginForm(request.POST)
+            password_form = PasswordLoginForm(request.POST, auto_id=ids["password"])
             if password_form.is_valid():
                 user = authenticate(request, username=password_form.cleaned_data["phone"],
                                     password=password_form.cleaned_data["password"])
@@ -39,7 +42,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                     return redirect(_next(request))
                 password_form.add_error(None, _("The phone number or password is wrong."))
         elif kind == "code":
-            code_form = CodeLoginForm(request.POST)
+            code_form = CodeLoginForm(request.POST, auto_id=ids["code"])
             if code_form.is_valid():
                 user = authenticate(request, phone=code_form.cleaned_data["phone"],
                                     code=code_form.cleaned_data["code"])
@@ -48,7 +51,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                     return redirect(_next(request))
                 code_form.add_error(None, _("The code is wrong or has expired. Ask for a new one."))
         elif kind == "send_code":
-            request_form = CodeRequestForm(request.POST)
+            request_form = CodeRequestForm(request.POST, auto_id=ids["send_code"])
             if request_form.is_valid():
                 phone = request_form.cleaned_data["phone"]
                 try:
@@ -57,7 +60,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                     request_form.add_error("phone", exc)
                 else:
                     messages.info(request, _("If this phone has an account, a code is on its way."))
-                    code_form = CodeLoginForm(initial={"phone": phone})
+                    code_form = CodeLoginForm(initial={"phone": phone}, auto_id=ids["code"])
     return render(request, "front/login.html", {
         "password_form": password_form, "code_form": code_form, "request_form": request_form,
         "next": _next(request),
