@@ -168,7 +168,8 @@ def create_case(
                 visits=1 if channel == Channel.WALK_IN else 0,
             )
             _save_attachments(case, checked, by)
-            _record(case, EventKind.CREATED, by, case.get_channel_display())
+            # The channel is on the case itself, shown in each reader's language.
+            _record(case, EventKind.CREATED, by)
     except IntegrityError:
         # The same key raced in from a second request: hand back the winner.
         earlier = Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None

@@ -269,9 +269,8 @@ class CasePlanner:
         steps: list[Step] = []
 
         def created(day: dt.date) -> None:
-            steps.insert(
-                0, Step(EventKind.CREATED, who.creator_id, str(Channel(channel).label), day)
-            )
+            # No note: the channel is on the case and shown in the reader's language.
+            steps.insert(0, Step(EventKind.CREATED, who.creator_id, "", day))
 
         if state == State.SUBMITTED:
             day = self._workday_upto(self.last_day - dt.timedelta(days=rng.randint(0, 2)))
