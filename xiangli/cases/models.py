@@ -153,6 +153,10 @@ class Case(models.Model):
                          opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"]),
             models.Index(fields=["due_on"], name="case_running_due",
                          condition=models.Q(state__in=["accepted", "carried"])),
+            # The queue's order over open cases, for staff whose scope is wide
+            # (township and up): the scope filter then rarely rejects a row.
+            models.Index(fields=["due_on", "submitted_at", "id"], name="case_open_queue",
+                         condition=models.Q(state__in=["submitted", "accepted", "materials_pending", "carried"])),
             models.Index(fields=["resident", "-submitted_at"], name="case_resident_recent"),
             models.Index(fields=["centre", "state"], name="case_centre_state"),
             models.Index(fields=["item", "resident", "state"], name="case_item_resident"),
