@@ -1,9 +1,14 @@
-"""Page helpers: putting a service's ValidationError onto a form."""
+"""Page helpers: running a service action for a form and showing its refusal there."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
+
+T = TypeVar("T")
 
 
 def add_errors(form: Form, exc: ValidationError) -> None:
@@ -16,3 +21,14 @@ def add_errors(form: Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def attempt(form: Form, action: Callable[[], T]) -> T | None:
+    """Run a service action for a form: its result, or None with the refusal on the form."""
+    try:
+        return action()
+    except ValidationError as exc:
+        add_errors(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    return None

@@ -27,7 +27,7 @@ from xiangli.people.models import CASE_INTAKE_ROLES, CASE_READER_ROLES, Resident
 from xiangli.people.services import register_resident, reveal
 from xiangli.workdays.calendar import add_workdays
 
-from .access import add_errors
+from .access import attempt
 from .forms import IntakeForm, RatingForm, ResidentForm, RevealForm, StepForm
 
 PAGE = 30
@@ -131,21 +131,17 @@ def new_case(request: HttpRequest, resident_id: int) -> HttpResponse:
         form = IntakeForm(request.POST, request.FILES, items=choices)
         if form.is_valid():
             item = ServiceItem.objects.get(code=form.cleaned_data["item"])
-            try:
-                case = services.create_case(
-                    by=request.user,  # type: ignore[arg-type]
-                    resident=resident,
-                    item=item,
-                    channel=form.cleaned_data["channel"],
-                    description=form.cleaned_data["description"],
-                    uploads=form.cleaned_data["files"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            data = form.cleaned_data
+            case = attempt(form, lambda: services.create_case(
+                by=request.user,  # type: ignore[arg-type]
+                resident=resident,
+                item=item,
+                channel=data["channel"],
+                description=data["description"],
+                uploads=data["files"],
+                idempotency_key=data["idempotency_key"],
+            ))
+            if case is not None:
                 messages.success(request, _("Case %(n)s entered.") % {"n": case.number})
                 return redirect("front:desk_case", case_id=case.pk)
     else:
@@ -167,19 +163,14 @@ def new_resident(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ResidentForm(request.POST, grids=grids)
         if form.is_valid() and village is not None:
-            grid = Area.objects.filter(pk=form.cleaned_data["grid"]).first() if form.cleaned_data["grid"] else None
-            try:
-                resident = register_resident(
-                    by=request.user,  # type: ignore[arg-type]
-                    name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
-                    phone=form.cleaned_data["phone"], village=village, grid=grid,
-                    household=form.cleaned_data["household"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            data = form.cleaned_data
+            grid = Area.objects.filter(pk=data["grid"]).first() if data["grid"] else None
+            resident = attempt(form, lambda: register_resident(
+                by=request.user,  # type: ignore[arg-type]
+                name=data["name"], id_number=data["id_number"], phone=data["phone"],
+                village=village, grid=grid, household=data["household"],
+            ))
+            if resident is not None:
                 messages.success(request, _("%(name)s was registered.") % {"name": resident.name})
                 return redirect("front:desk_new_case", resident_id=resident.pk)
         elif village is None:

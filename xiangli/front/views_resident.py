@@ -26,7 +26,7 @@ from xiangli.catalog.models import ServiceItem
 from xiangli.notifications.models import Notification
 from xiangli.people import scope
 
-from .access import add_errors
+from .access import attempt
 from .forms import ApplyForm, RatingForm
 
 PAGE = 20
@@ -88,21 +88,17 @@ def apply(request: HttpRequest, code: str, item_code: str) -> HttpResponse:
     if request.method == "POST":
         form = ApplyForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                case = services.create_case(
-                    by=request.user,  # type: ignore[arg-type]
-                    resident=resident,
-                    item=service,
-                    channel=Channel.ONLINE,
-                    description=form.cleaned_data["description"],
-                    uploads=form.cleaned_data["files"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            data = form.cleaned_data
+            case = attempt(form, lambda: services.create_case(
+                by=request.user,  # type: ignore[arg-type]
+                resident=resident,
+                item=service,
+                channel=Channel.ONLINE,
+                description=data["description"],
+                uploads=data["files"],
+                idempotency_key=data["idempotency_key"],
+            ))
+            if case is not None:
                 messages.success(request, _("Your application was sent. Case number: %(n)s") % {"n": case.number})
                 return redirect("front:my_case", case_id=case.pk)
     else:
