@@ -191,7 +191,8 @@ class EventKind(models.TextChoices):
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     VISIT = "visit", _("Resident came in person")
-    ESCALATED = "escalated", _("Escalated")
+    ESCALATED = "escalated", _("Overdue: sent to the village secretary")
+    ESCALATED_TOWNSHIP = "escalated_township", _("Overdue: sent to the township")
     RATED = "rated", _("Rated")
     ATTACHMENT = "attachment", _("Material attached")
 

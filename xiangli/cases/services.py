@@ -335,10 +335,8 @@ def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
         if updated != 1:
             raise ValidationError(_("This case has already been rated."), code="conflict")
         case.refresh_from_db()
-        note = f"{'★' * stars} {changes['rating_comment']}".strip()
-        if on_behalf:
-            note = _("%(stars)s (given by the resident, recorded by staff)") % {"stars": note}
-        _record(case, EventKind.RATED, by, note)
+        # Stars and the resident's words only: the timeline shows who recorded it.
+        _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip())
     return case
 
 
@@ -377,9 +375,9 @@ def _escalate(pk: int, level: int, target: int) -> int:
         if claimed != 1:
             return 0
         case = Case.objects.select_related("village").get(pk=pk)
+        # The step names whom it went to, so the timeline reads in each reader's language.
         for step in range(level + 1, target + 1):
-            whom = _("the village secretary") if step == 1 else _("the township")
-            _record(case, EventKind.ESCALATED, None, _("Overdue: sent to %(target)s.") % {"target": whom})
+            _record(case, EventKind.ESCALATED if step == 1 else EventKind.ESCALATED_TOWNSHIP, None)
     return 1
 
 

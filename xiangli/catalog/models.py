@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiangli.areas.models import Centre, CentreFunction
@@ -17,10 +17,10 @@ def _english() -> bool:
 
 
 class HandlingLevel(models.TextChoices):
-    VILLAGE = "village", _("Village")
-    TOWNSHIP = "township", _("Township")
-    COUNTY = "county", _("County")
-    CITY = "city", _("City")
+    VILLAGE = "village", pgettext_lazy("handling level", "Village")
+    TOWNSHIP = "township", pgettext_lazy("handling level", "Township")
+    COUNTY = "county", pgettext_lazy("handling level", "County")
+    CITY = "city", pgettext_lazy("handling level", "City")
 
 
 class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):

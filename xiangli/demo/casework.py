@@ -219,13 +219,13 @@ class CasePlanner:
         steps: list[Step] = []
         first = due + ONE_DAY
         second = self.cal.add(due, self.escalate_after) + ONE_DAY
-        for level, day, target in ((1, first, "村党支部书记"), (2, second, "乡镇")):
+        for level, day, kind in ((1, first, EventKind.ESCALATED), (2, second, EventKind.ESCALATED_TOWNSHIP)):
             at = dt.datetime.combine(day, dt.time(0, 5), tzinfo=self.tz) + dt.timedelta(
                 seconds=self.rng.randrange(240)
             )
             if day > until or at >= self.now:
                 return level - 1, steps
-            steps.append(Step(EventKind.ESCALATED, None, f"已超期：转交{target}。", at=at))
+            steps.append(Step(kind, None, "", at=at))
         return 2, steps
 
     # -- plans -------------------------------------------------------------------

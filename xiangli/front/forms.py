@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from xiangli.cases.models import Channel
 
 
+class Form(forms.Form):
+    """Our forms: labels stand above their fields, with no colon (Django's is ASCII in Chinese too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -28,26 +36,26 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class PasswordLoginForm(forms.Form):
+class PasswordLoginForm(Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(
         attrs={"inputmode": "tel", "autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password"}))
 
 
-class CodeRequestForm(forms.Form):
+class CodeRequestForm(Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(
         attrs={"inputmode": "tel", "autocomplete": "tel"}))
 
 
-class CodeLoginForm(forms.Form):
+class CodeLoginForm(Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(
         attrs={"inputmode": "tel", "autocomplete": "tel"}))
     code = forms.CharField(label=_("Code from the text message"), max_length=6, min_length=6, widget=forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     description = forms.CharField(
         label=_("Anything the agent should know"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -56,7 +64,7 @@ class ApplyForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(Form):
     """A walk-in, phone or home-visit case entered by staff."""
 
     item = forms.ChoiceField(label=_("Service"))
@@ -75,7 +83,7 @@ class IntakeForm(forms.Form):
         self.fields["item"].choices = [("", "—")] + items  # type: ignore[attr-defined]
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=20)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -87,13 +95,13 @@ class ResidentForm(forms.Form):
         self.fields["grid"].choices = [("", "—")] + grids  # type: ignore[attr-defined]
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     stars = forms.TypedChoiceField(
         label=_("How was the service?"), coerce=int, widget=forms.RadioSelect,
         choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
@@ -102,7 +110,7 @@ class RatingForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     field = forms.ChoiceField(choices=[("id_number", _("ID number")), ("phone", _("Phone"))],
                               widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why do you need it?"), max_length=200)

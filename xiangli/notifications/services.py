@@ -102,16 +102,13 @@ def _staff_to_alert(case: Case, event: CaseEvent) -> list[User]:
     """Who among staff hears about this step: agents of new online cases, escalation targets."""
     from xiangli.cases.models import Channel, EventKind
 
-    level = 0
-    if event.kind == EventKind.ESCALATED:
-        # The level this event raised the case to, not the case's level now: the
-        # worker may deliver a level-1 alert after the township step was taken.
-        level = case.events.filter(kind=EventKind.ESCALATED, pk__lte=event.pk).count()
+    # Each escalation step names its level, so a level-1 alert delivered after the
+    # township step was taken still goes to the secretary.
     if event.kind == EventKind.CREATED and case.channel == Channel.ONLINE:
         roles, area_ids = [Role.AGENT], [case.village_id]
-    elif event.kind == EventKind.ESCALATED and level == 1:
-        roles, area_ids = [Role.SECRETARY], [case.village_id]
     elif event.kind == EventKind.ESCALATED:
+        roles, area_ids = [Role.SECRETARY], [case.village_id]
+    elif event.kind == EventKind.ESCALATED_TOWNSHIP:
         township = case.village.parent_id
         roles, area_ids = [Role.TOWNSHIP_STAFF], [township] if township is not None else []
     else:

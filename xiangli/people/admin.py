@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .crypto import digest
 from .models import PersonalDataAccess, Resident, RoleAssignment, User
@@ -17,7 +18,7 @@ class RoleInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class UserCreationForm(forms.ModelForm):  # type: ignore[type-arg]
-    new_phone = forms.CharField(label="phone")
+    new_phone = forms.CharField(label=_("Mobile phone"))
     password = forms.CharField(widget=forms.PasswordInput)
 
     class Meta:
