@@ -48,9 +48,7 @@ class CodeRequestForm(Form):
         attrs={"inputmode": "tel", "autocomplete": "tel"}))
 
 
-class CodeLoginForm(Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(
-        attrs={"inputmode": "tel", "autocomplete": "tel"}))
+class CodeLoginForm(CodeRequestForm):
     code = forms.CharField(label=_("Code from the text message"), max_length=6, min_length=6, widget=forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
 

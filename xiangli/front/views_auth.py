@@ -24,16 +24,16 @@ def _next(request: HttpRequest) -> str:
 
 
 def login_page(request: HttpRequest) -> HttpResponse:
-    # Three forms on one page, each with a phone field: distinct ids keep every
-    # label tied to its own input.
-    ids = {"password": "pw_%s", "code": "code_%s", "send_code": "send_%s"}
-    password_form = PasswordLoginForm(auto_id=ids["password"])
-    code_form = CodeLoginForm(auto_id=ids["code"])
-    request_form = CodeRequestForm(auto_id=ids["send_code"])
+    """Two forms: phone and a texted code (one form, two buttons), or phone and password.
+
+    The two forms' phone fields get distinct ids, so each label is tied to its own input.
+    """
+    password_form = PasswordLoginForm(auto_id="pw_%s")
+    code_form: CodeLoginForm | CodeRequestForm = CodeLoginForm(auto_id="code_%s")
     if request.method == "POST":
         kind = request.POST.get("kind")
         if kind == "password":
-            password_form = PasswordLoginForm(request.POST, auto_id=ids["password"])
+            password_form = PasswordLoginForm(request.POST, auto_id="pw_%s")
             if password_form.is_valid():
                 user = authenticate(request, username=password_form.cleaned_data["phone"],
                                     password=password_form.cleaned_data["password"])
@@ -42,7 +42,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                     return redirect(_next(request))
                 password_form.add_error(None, _("The phone number or password is wrong."))
         elif kind == "code":
-            code_form = CodeLoginForm(request.POST, auto_id=ids["code"])
+            code_form = CodeLoginForm(request.POST, auto_id="code_%s")
             if code_form.is_valid():
                 user = authenticate(request, phone=code_form.cleaned_data["phone"],
                                     code=code_form.cleaned_data["code"])
@@ -51,19 +51,19 @@ def login_page(request: HttpRequest) -> HttpResponse:
                     return redirect(_next(request))
                 code_form.add_error(None, _("The code is wrong or has expired. Ask for a new one."))
         elif kind == "send_code":
-            request_form = CodeRequestForm(request.POST, auto_id=ids["send_code"])
-            if request_form.is_valid():
-                phone = request_form.cleaned_data["phone"]
+            # Only the phone matters here; the code box stays empty for the text to fill.
+            code_form = CodeRequestForm(request.POST, auto_id="code_%s")
+            if code_form.is_valid():
+                phone = code_form.cleaned_data["phone"]
                 try:
                     request_login_code(phone=phone)
                 except ValidationError as exc:
-                    request_form.add_error("phone", exc)
+                    code_form.add_error("phone", exc)
                 else:
                     messages.info(request, _("If this phone has an account, a code is on its way."))
-                    code_form = CodeLoginForm(initial={"phone": phone}, auto_id=ids["code"])
+                    code_form = CodeLoginForm(initial={"phone": phone}, auto_id="code_%s")
     return render(request, "front/login.html", {
-        "password_form": password_form, "code_form": code_form, "request_form": request_form,
-        "next": _next(request),
+        "password_form": password_form, "code_form": code_form, "next": _next(request),
     })
 
 
