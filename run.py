@@ -61,6 +61,8 @@ def demo(argv: list[str]) -> int:
         cwd=ROOT,
     )
     print(f"\nXiangli demo: http://127.0.0.1:{port}/  (Ctrl-C stops it)\n", flush=True)
+    # A plain `kill` should stop the server, the worker and the ticker too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         return web.wait()
     except KeyboardInterrupt:
