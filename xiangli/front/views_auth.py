@@ -40,7 +40,11 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 if user is not None:
                     login(request, user)
                     return redirect(_next(request))
-                password_form.add_error(None, _("The phone number or password is wrong."))
+                if getattr(request, "login_cooling_off", False):
+                    password_form.add_error(None, _("Too many wrong tries. Please wait 15 minutes, or log in with a "
+                                                    "code sent by text message."))
+                else:
+                    password_form.add_error(None, _("The phone number or password is wrong."))
         elif kind == "code":
             code_form = CodeLoginForm(request.POST, auto_id="code_%s")
             if code_form.is_valid():

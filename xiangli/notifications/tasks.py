@@ -71,6 +71,13 @@ def requeue_stale_texts() -> int:
 
 
 @task()
+def prune_login_failures() -> int:
+    from xiangli.people.throttle import prune
+
+    return prune()
+
+
+@task()
 def escalate_overdue_cases() -> int:
     from xiangli.cases.services import escalate_overdue
 

@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from . import throttle
 from .models import User, phone_digest
 
 
@@ -18,12 +19,21 @@ class PhonePasswordBackend(ModelBackend):
         if not username or not password:
             return None
         try:
-            user = User.objects.get(login_digest=phone_digest(username))
-        except (User.DoesNotExist, ValidationError):
-            User().set_password(password)  # same cost either way: no account enumeration by timing
+            key = phone_digest(username)
+        except ValidationError:
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        address = request.META.get("REMOTE_ADDR") if request is not None else None
+        if throttle.cooling_off(key, address):
+            if request is not None:
+                request.login_cooling_off = True  # type: ignore[attr-defined]
+            return None
+        user = User.objects.filter(login_digest=key).first()
+        if user is None:
+            User().set_password(password)  # same cost either way: no account enumeration by timing
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            throttle.record_success(key)
             return user
+        throttle.record_failure(key, address)
         return None
 
 

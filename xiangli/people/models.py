@@ -285,3 +285,6 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"login code {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from .throttle import LoginFailure  # noqa: E402,F401  (a model of this app, kept beside its logic)

@@ -13,14 +13,19 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="do the work in this process instead of queueing it")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from xiangli.notifications.tasks import escalate_overdue_cases, requeue_stale_texts
+        from xiangli.notifications.tasks import escalate_overdue_cases, prune_login_failures, requeue_stale_texts
 
         if options["now"]:
             from xiangli.cases.services import escalate_overdue
             from xiangli.notifications.services import requeue_stale_texts as requeue
+            from xiangli.people.throttle import prune
 
-            self.stdout.write(f"{escalate_overdue()} cases escalated, {requeue()} texts queued again")
+            self.stdout.write(
+                f"{escalate_overdue()} cases escalated, {requeue()} texts queued again, "
+                f"{prune()} old login failures removed"
+            )
         else:
             escalate_overdue_cases.enqueue()
             requeue_stale_texts.enqueue()
+            prune_login_failures.enqueue()
             self.stdout.write("escalation and text re-sending queued")
