@@ -170,3 +170,46 @@ def test_a_stored_file_is_named_by_what_it_is_not_what_it_was_called(world):
     assert attachment.file.name.startswith(f"cases/{case.pk}/") and attachment.file.name.endswith(".png")
     assert "scan" not in attachment.file.name
     assert attachment.original_name == "scan.pdf"
+
+
+def test_a_photos_location_and_other_metadata_are_removed_before_it_is_stored(world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xiangli.cases import services
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x8825] = {1: "N", 2: (34.0, 37.0, 12.0), 3: "E", 4: (112.0, 27.0, 5.0)}  # GPS: Luoyang
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buf, "JPEG", exif=exif)
+    assert b"PhoneMaker" in buf.getvalue()
+    photo = SimpleUploadedFile("home.jpg", buf.getvalue(), content_type="image/jpeg")
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension,
+                                channel="walk_in", uploads=[photo])
+    stored = case.attachments.get()
+    data = stored.file.open("rb").read()
+    assert b"PhoneMaker" not in data
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.size == (40, 30) and not img.getexif().get_ifd(0x8825)
+    assert stored.size == len(data)
+
+
+def test_a_photo_taken_sideways_is_stored_upright(world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xiangli.cases import services
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buf, "JPEG", exif=exif)
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension,
+                                channel="walk_in", uploads=[SimpleUploadedFile("id.jpg", buf.getvalue())])
+    with Image.open(case.attachments.get().file.open("rb")) as img:
+        assert img.size == (30, 40)
