@@ -212,3 +212,27 @@ def api_token(base: str, phone: str) -> str:
     req = urllib.request.Request(base + "/api/v1/tokens", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return str(json.load(r)["token"])
+
+
+def free_pairs(writer: Any, residents_limit: int = 20000) -> list[tuple[int, str, int]]:
+    """(resident id, item code, item id) the writer may file as walk-ins, with no open case yet, shuffled."""
+    import random
+
+    from xiangli.areas.models import Centre
+    from xiangli.cases.models import OPEN_STATES, Case
+    from xiangli.catalog.models import HandlingLevel, ServiceItem
+    from xiangli.people.models import CASE_INTAKE_ROLES, Resident
+
+    residents = list(Resident.objects.served_by(writer, CASE_INTAKE_ROLES).order_by("pk")
+                     .values_list("pk", "village_id")[:residents_limit])
+    busy = set(Case.objects.filter(resident_id__in=[r for r, _ in residents], state__in=OPEN_STATES)
+               .values_list("resident_id", "item_id"))
+    items_of: dict[int, list[tuple[str, int]]] = {}
+    for centre in Centre.objects.filter(area_id__in={v for _, v in residents}):
+        items_of[centre.area_id] = [
+            (i.code, i.pk) for i in ServiceItem.objects.offered_by(centre)
+            if i.proxy_allowed or i.level == HandlingLevel.VILLAGE
+        ]
+    pairs = [(r, code, pk) for r, v in residents for code, pk in items_of.get(v, []) if (r, pk) not in busy]
+    random.Random(2).shuffle(pairs)
+    return pairs

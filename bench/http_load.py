@@ -74,24 +74,7 @@ class Fixtures:
               f"{len(self.pairs)} free resident×item pairs for {writer_role}", flush=True)
 
     def _fresh_pairs(self) -> list[tuple[int, str]]:
-        """(resident, item) pairs the writer may file as walk-ins with no open case yet."""
-        from xiangli.areas.models import Centre
-        from xiangli.cases.models import OPEN_STATES, Case
-        from xiangli.catalog.models import HandlingLevel, ServiceItem
-        from xiangli.people.models import CASE_INTAKE_ROLES, Resident
-
-        writer = self.users["writer"]
-        residents = list(Resident.objects.served_by(writer, CASE_INTAKE_ROLES).values_list("pk", "village_id")[:20000])
-        busy = set(Case.objects.filter(resident_id__in=[r for r, _ in residents], state__in=OPEN_STATES)
-                   .values_list("resident_id", "item__code"))
-        items_of: dict[int, list[str]] = {}
-        for centre in Centre.objects.filter(area_id__in={v for _, v in residents}):
-            items_of[centre.area_id] = [
-                i.code for i in ServiceItem.objects.offered_by(centre) if i.proxy_allowed or i.level == HandlingLevel.VILLAGE
-            ]
-        pairs = [(r, code) for r, v in residents for code in items_of.get(v, []) if (r, code) not in busy]
-        random.Random(2).shuffle(pairs)
-        return pairs
+        return [(r, code) for r, code, _ in common.free_pairs(self.users["writer"])]
 
     def rows(self, ep: Endpoint, runs_left: int = 1) -> list[str]:
         """The requests of one run; a write run gets its share of the rows left for the runs to come."""
