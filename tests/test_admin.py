@@ -12,10 +12,18 @@ def admin_user(db):
     return User.objects.create_superuser("13911112222", "pass-word-123", name="管理员")
 
 
-def test_the_site_administrator_logs_in_to_the_admin_with_a_phone(client, admin_user):
-    response = client.post(reverse("admin:login"), {"username": "139 1111 2222", "password": "pass-word-123",
-                                                    "next": "/admin/"})
-    assert response.status_code == 302
+def test_the_site_administrator_logs_in_to_the_admin_with_a_phone_and_a_second_factor(client, admin_user):
+    import pyotp
+
+    from xiangli.people.models import TotpDevice
+
+    assert client.get("/admin/login/?next=/admin/").url == "/login/?next=/admin/"
+    response = client.post("/login/?next=/admin/", {"kind": "password", "phone": "139 1111 2222",
+                                                    "password": "pass-word-123"})
+    assert response.url == reverse("front:login_otp")
+    client.get(response.url)  # first time: the authenticator is set up here
+    code = pyotp.TOTP(TotpDevice.objects.get(user=admin_user).secret).now()
+    assert client.post(reverse("front:login_otp"), {"code": code}).url == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 

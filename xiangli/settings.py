@@ -140,6 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "front:login"
 LOGIN_REDIRECT_URL = "front:home"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+# Township staff and above (and site administrators) log in with a second factor.
+# Only the demo turns this off, so that visitors can try every role.
+TWO_FACTOR_FOR_SUPERVISORS = envbool("TWO_FACTOR_FOR_SUPERVISORS", "True")
 SESSION_COOKIE_HTTPONLY = True
 
 # Behind TLS (HTTPS=true): secure cookies, HSTS, redirect to https. nginx

@@ -195,6 +195,7 @@ class LoginIn(Schema):
     phone: str
     password: str
     name: str = Field("", description="What the device is called, to tell your devices apart.")
+    otp: str = Field("", description="For township staff and above: the code from their authenticator app.")
 
 
 class TokenOut(Schema):

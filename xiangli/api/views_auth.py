@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from xiangli.people import twofactor
+
 from .auth import bearer, current_token
 from .errors import Unauthorized, errors
 from .schemas import LoginIn, TokenOut
@@ -21,6 +23,12 @@ def create_token(request: HttpRequest, payload: LoginIn) -> Status[dict[str, str
     user = authenticate(request, username=payload.phone, password=payload.password)
     if user is None:
         raise Unauthorized(_("The phone number or password is wrong."))
+    if twofactor.required_for(user):
+        device = twofactor.confirmed_device(user)
+        if device is None:
+            raise Unauthorized(_("Set up two-step login on the website first."))
+        if not twofactor.verify(device, payload.otp):
+            raise Unauthorized(_("Your role needs the code from your authenticator app (otp)."))
     return Status(201, {"token": issue_token(user=user, name=payload.name)})
 
 

@@ -53,6 +53,11 @@ class CodeLoginForm(CodeRequestForm):
         attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
 
 
+class OtpForm(Form):
+    code = forms.CharField(label=_("Code from your authenticator app"), max_length=8, widget=forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}))
+
+
 class ApplyForm(Form):
     description = forms.CharField(
         label=_("Anything the agent should know"), required=False, max_length=2000,

@@ -6,6 +6,7 @@ app_name = "front"
 urlpatterns = [
     path("", views_resident.home, name="home"),
     path("login/", views_auth.login_page, name="login"),
+    path("login/otp/", views_auth.login_otp, name="login_otp"),
     path("logout/", views_auth.logout_view, name="logout"),
     path("c/<str:code>/", views_resident.centre, name="centre"),
     path("c/<str:code>/items/<str:item_code>/", views_resident.item, name="item"),

@@ -287,4 +287,22 @@ class LoginCode(models.Model):
         return f"login code {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class TotpDevice(models.Model):
+    """An authenticator app's shared secret, for staff who must log in with two factors."""
+
+    user = models.OneToOneField(User, models.CASCADE, related_name="totp", verbose_name=_("account"))
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code is good once.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"
+
+
 from .throttle import LoginFailure  # noqa: E402,F401  (a model of this app, kept beside its logic)
