@@ -50,7 +50,14 @@ def banner() -> str:
     return line
 
 
-def setup_django() -> None:
+def setup_django(static: bool = False) -> None:
+    """Django for the scripts, on DATABASE_URL. With `static`, first collect the static files into
+    bench/results/static (STATIC_ROOT, for this process and the server it starts), since pages
+    with DEBUG off need the manifest of the current checkout."""
+    if static:
+        os.environ["STATIC_ROOT"] = str(RESULTS / "static")
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+                       cwd=ROOT, check=True, env={**os.environ, "DEBUG": "0"})
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangli.settings")

@@ -148,7 +148,7 @@ def main() -> int:
     command = common.banner()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    common.setup_django()
+    common.setup_django(static=True)
     city = common.city_kind(args.city)
     clients = [int(c) for c in args.clients.split(",")]
     chosen = [e for e in ENDPOINTS if not args.only or e.name in args.only.split(",")]
