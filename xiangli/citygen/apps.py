@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CitygenConfig(AppConfig):
+    name = "xiangli.citygen"
+    verbose_name = "City generator"
