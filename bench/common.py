@@ -64,6 +64,14 @@ def setup_django(static: bool = False) -> None:
     import django
 
     django.setup()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan)
+        print(f"WARNING: the database lacks migrations of this checkout ({names}); pages that need them will fail",
+              flush=True)
 
 
 def city_kind(explicit: str | None = None) -> str:
@@ -98,11 +106,15 @@ def machine() -> dict[str, Any]:
         pass
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
+    dirty = [line for line in subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+                                              text=True).stdout.splitlines() if not line[3:].startswith("bench/")]
+    if dirty:
+        commit += f" + {len(dirty)} uncommitted files"
     return {"cores": os.cpu_count(), "memory": total, "cpu": cpu, "commit": commit,
             "date": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
 
 
-def data_scale() -> dict[str, int]:
+def data_scale() -> dict[str, Any]:
     """Row counts of the city under test (Django must be set up)."""
     from django.db import connection
 
@@ -115,6 +127,11 @@ def data_scale() -> dict[str, int]:
             else:
                 cur.execute(f"select count(*) from {table}")  # noqa: S608 (fixed names)
             out[label] = cur.fetchone()[0]
+        # Plans depend on the planner's statistics: say when the cases table was last analysed.
+        cur.execute("select greatest(last_analyze, last_autoanalyze) from pg_stat_user_tables "
+                    "where relname = 'cases_case'")
+        row = cur.fetchone()
+        out["cases_analyzed_at"] = str(row[0]) if row and row[0] else "never"
     return out
 
 

@@ -141,8 +141,8 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma list of endpoint names to run: " +
                         ",".join(e.name for e in ENDPOINTS))
     parser.add_argument("--city", choices=["generated", "demo"], help="whose logins (default: detected)")
-    parser.add_argument("--writer", default="township", choices=["agent", "secretary", "township"],
-                        help="who files and accepts cases (township: a wider pool of residents and cases)")
+    parser.add_argument("--writer", default="agent", choices=["agent", "secretary"],
+                        help="who files and accepts cases (township staff and above log in with a second step)")
     parser.add_argument("--output", default="http_load.json")
     args = parser.parse_args()
     command = common.banner()

@@ -232,7 +232,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3, help="pgbench runs per script; the median is reported")
     parser.add_argument("--city", choices=["generated", "demo"])
-    parser.add_argument("--writer", default="township", choices=["agent", "secretary", "township"])
+    parser.add_argument("--writer", default="agent", choices=["agent", "secretary"])
     args = parser.parse_args()
     command = common.banner()
     common.setup_django()
