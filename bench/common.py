@@ -104,9 +104,10 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = [line for line in subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+    # BENCH_COMMIT: for a run from an exported tree (git archive), which has no .git of its own.
+    commit = os.environ.get("BENCH_COMMIT") or subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = [] if os.environ.get("BENCH_COMMIT") else [line for line in subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
                                               text=True).stdout.splitlines() if not line[3:].startswith("bench/")]
     if dirty:
         commit += f" + {len(dirty)} uncommitted files"
