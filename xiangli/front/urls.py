@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_auth, views_desk, views_resident
+from . import views_account, views_auth, views_desk, views_resident
 
 app_name = "front"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views_auth.login_page, name="login"),
     path("login/otp/", views_auth.login_otp, name="login_otp"),
     path("logout/", views_auth.logout_view, name="logout"),
+    path("account/", views_account.account, name="account"),
+    path("account/sessions/<int:session_id>/end/", views_account.end_session, name="end_session"),
     path("c/<str:code>/", views_resident.centre, name="centre"),
     path("c/<str:code>/items/<str:item_code>/", views_resident.item, name="item"),
     path("c/<str:code>/items/<str:item_code>/apply/", views_resident.apply, name="apply"),

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiangli.people import twofactor
+from xiangli.people import sessions, twofactor
 from xiangli.people.models import User
 from xiangli.people.services import request_login_code
 
@@ -54,6 +54,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 user = authenticate(request, phone=code_form.cleaned_data["phone"],
                                     code=code_form.cleaned_data["code"])
                 if user is not None:
+                    # A texted code proves the phone: for a while, the account
+                    # page lets them set a new password without the old one.
+                    request.session["code_login_at"] = time.time()
                     return _finish_login(request, user)
                 code_form.add_error(None, _("The code is wrong or has expired. Ask for a new one."))
         elif kind == "send_code":
@@ -84,6 +87,7 @@ def _finish_login(request: HttpRequest, user: User) -> HttpResponse:
     """
     if not twofactor.required_for(user):
         login(request, user)
+        sessions.record(request)
         return redirect(_next(request))
     request.session["pending_login"] = {
         "user": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(), "next": _next(request),
@@ -105,6 +109,7 @@ def login_otp(request: HttpRequest) -> HttpResponse:
         if twofactor.verify(device, form.cleaned_data["code"]):
             del request.session["pending_login"]
             login(request, user, backend=pending["backend"] or None)
+            sessions.record(request)
             return redirect(pending["next"])
         form.add_error("code", _("The code is wrong or too old. Enter the code your app shows now."))
     setting_up = device.confirmed_at is None

@@ -305,4 +305,5 @@ class TotpDevice(models.Model):
         return f"{self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"
 
 
-from .throttle import LoginFailure  # noqa: E402,F401  (a model of this app, kept beside its logic)
+from .sessions import UserSession  # noqa: E402,F401  (models of this app, kept beside their logic)
+from .throttle import LoginFailure  # noqa: E402,F401
