@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_account, views_auth, views_desk, views_resident
+from . import views_account, views_auth, views_desk, views_mydata, views_resident
 
 app_name = "front"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("c/<str:code>/items/<str:item_code>/apply/", views_resident.apply, name="apply"),
     path("me/cases/", views_resident.my_cases, name="my_cases"),
     path("me/cases/<int:case_id>/", views_resident.my_case, name="my_case"),
+    path("me/data/", views_mydata.my_data, name="my_data"),
+    path("me/data.json", views_mydata.my_data_json, name="my_data_json"),
     path("inbox/", views_resident.inbox, name="inbox"),
     path("files/<int:attachment_id>/", views_resident.attachment, name="attachment"),
     path("desk/", views_desk.queue, name="desk"),
