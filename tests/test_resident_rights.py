@@ -35,7 +35,7 @@ def test_staff_without_a_resident_record_have_no_data_page(client, world):
 
 
 def test_anonymising_erases_identity_but_keeps_the_cases_in_the_figures(world):
-    admin = User.objects.create_superuser("13911112222", "pass-word-123")
+    User.objects.create_superuser("13911112222", "pass-word-123")
     case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension,
                                 channel="online", description="我家住在村东头", uploads=[png_upload()])
     services.accept_case(case, by=world.andy)
