@@ -42,7 +42,12 @@ LOGINS: dict[str, dict[str, str]] = {
 
 
 def banner() -> str:
-    """The command line that produced this output, printed first so figures can be reproduced."""
+    """The command line that produced this output, printed first so figures can be reproduced.
+
+    Also: a SIGTERM ends the script through its `finally`s, so the server it started stops too."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db = os.environ.get("DATABASE_URL", "(sqlite default)")
     line = "$ DATABASE_URL=" + db + " " + " ".join(shlex.quote(a) for a in [sys.executable.replace(str(ROOT) + "/", ""),
                                                                       *sys.argv])
