@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiangli.api",
     "xiangli.front",
     "xiangli.demo",
+    "xiangli.ops",
     "xiangli.citygen",
 ]
 
