@@ -117,7 +117,9 @@ def machine() -> dict[str, Any]:
     if dirty:
         commit += f" + {len(dirty)} uncommitted files"
     return {"cores": os.cpu_count(), "memory": total, "cpu": cpu, "commit": commit,
-            "date": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+            "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            # Other work on the box skews every figure: say how busy it was when the run began.
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def data_scale() -> dict[str, Any]:
