@@ -252,7 +252,8 @@ def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.d
     elif action == "close":
         changes.update(closed_at=now)
     elif action == "decline":
-        changes.update(decline_reason=note, closed_at=now)
+        # A case declined while waiting for materials is no longer paused.
+        changes.update(decline_reason=note, closed_at=now, paused_since=None, paused_state="")
     elif action == "withdraw":
         changes.update(closed_at=now)
     changes["state"] = target

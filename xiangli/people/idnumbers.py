@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,8 +22,10 @@ def normalise_id_number(raw: str) -> str:
 
     Raises ValidationError with a message a clerk can act on.
     """
-    value = "".join(str(raw).split()).upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # NFKC: full-width digits from a Chinese input method become ASCII ones; any
+    # other script's digits are refused, or one person could be on file twice.
+    value = "".join(unicodedata.normalize("NFKC", str(raw)).split()).upper()
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit() or value[17] not in "0123456789X":
         raise ValidationError(_("An ID number has 18 characters: 17 digits, then a digit or X."))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
