@@ -84,7 +84,7 @@ def create_case(
     return Status(200 if replayed else 201, visible_case(user, case.pk))
 
 
-@router.get("/cases/{case_id}", response={200: CaseDetail, **errors(401, 404)})
+@router.get("/cases/{case_id}", response={200: CaseDetail, **errors(400, 401, 404)})
 def get_case(request: HttpRequest, case_id: int) -> Case:
     return visible_case(caller(request), case_id)
 
@@ -105,7 +105,7 @@ def rate_case(request: HttpRequest, case_id: int, payload: RatingIn) -> Case:
     return services.rate_case(case, by=user, stars=payload.stars, comment=payload.comment)
 
 
-@router.get("/attachments/{attachment_id}", response={200: None, **errors(401, 404)})
+@router.get("/attachments/{attachment_id}", response={200: None, **errors(400, 401, 404)})
 def get_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """The file of one material (image or PDF), for those who may see its case."""
     return attachment_response(caller(request), attachment_id)
