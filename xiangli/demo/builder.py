@@ -37,7 +37,7 @@ from .population import Person, Population
 
 CITY_CODE = "410300"
 DEMO_COUNTY_CODE = "410324"  # 栾川县: its first village is the one the fixed logins serve
-PASSWORD = "xiangli2026"
+PASSWORD = "xiangli2026"  # noqa: S105 -- the demo's published password (README), demo data only
 BATCH = 500
 
 GRID_NAMES = [("第一网格", "First grid"), ("第二网格", "Second grid"), ("第三网格", "Third grid")]
@@ -252,7 +252,7 @@ def build_areas(tree: dict[str, Any]) -> City:
     township_of = {v.pk: by_code[v.ancestor_codes()[2]] for v in village_list}
     grids_of: dict[int, list[Area]] = {}
     for g in grids:
-        assert g.parent is not None
+        assert g.parent is not None  # noqa: S101 -- grids were made with a parent; for mypy
         grids_of.setdefault(g.parent.pk, []).append(g)
     demo = next(
         (v for v in village_list if county_of[v.pk].code == DEMO_COUNTY_CODE), village_list[0]
@@ -471,7 +471,7 @@ def build_residents(
             )
     accounts = _bulk(User, accounts)
     for u in accounts:
-        assert u.resident is not None
+        assert u.resident is not None  # noqa: S101 -- these accounts were made for residents; for mypy
         roles.append(RoleAssignment(user=u, role=Role.RESIDENT, area=u.resident.village))
     _bulk(RoleAssignment, roles)
     return Registry(
@@ -572,7 +572,7 @@ class CaseMaker:
         agent = self.staff.agent_of[resident.village_id]
         creator = agent
         if channel == Channel.ONLINE:
-            assert user_id is not None
+            assert user_id is not None  # noqa: S101 -- online cases are drawn for residents with accounts
             creator = user_id
         elif (
             channel == Channel.HOME_VISIT
@@ -657,7 +657,7 @@ def build(
     from xiangli.catalog.data.service_items import SERVICE_ITEMS
 
     started = time.monotonic()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- seeded on purpose: the same seed gives the same demo city
     now = now or timezone.now()
     tz = ZoneInfo(settings.TIME_ZONE)
     today = now.astimezone(tz).date()

@@ -170,7 +170,7 @@ def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assert user.pk is not None
+    assert user.pk is not None  # noqa: S101 -- login_required let only a saved user in; for mypy
     query = Notification.objects.filter(user_id=user.pk)
     if user.resident_id:
         query = query | Notification.objects.filter(resident_id=user.resident_id)

@@ -40,8 +40,9 @@ def backup(out: Path) -> Path:
     folder.mkdir(parents=True)
     if connection.vendor == "postgresql":
         args, env = _pg_env(db)
+        # pg_dump and pg_restore are found on PATH, as psql is: their place differs by system.
         subprocess.run(  # noqa: S603
-            ["pg_dump", *args, "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), db["NAME"]],
+            ["pg_dump", *args, "--format=custom", "--no-owner", "--file", str(folder / "database.dump"), db["NAME"]],  # noqa: S607
             check=True, env=env,
         )
     else:
@@ -71,7 +72,7 @@ def restore(folder: Path) -> None:
     if connection.vendor == "postgresql":
         args, env = _pg_env(db)
         subprocess.run(  # noqa: S603
-            ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+            ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",  # noqa: S607
              "--dbname", db["NAME"], str(folder / "database.dump")],
             check=True, env=env,
         )
