@@ -33,8 +33,13 @@ class LoginFailure(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M}"
 
 
+def _account_key(phone_key: str) -> str:
+    # Hashed again so that it fits the 64-character column, as the address's key does.
+    return digest(f"acct:{phone_key}")
+
+
 def _keys(phone_key: str, address: str | None) -> list[tuple[str, int]]:
-    keys = [(f"acct:{phone_key}", PER_ACCOUNT)]
+    keys = [(_account_key(phone_key), PER_ACCOUNT)]
     if address:
         keys.append((digest(f"addr:{address}"), PER_ADDRESS))
     return keys
@@ -54,7 +59,7 @@ def record_failure(phone_key: str, address: str | None) -> None:
 
 def record_success(phone_key: str) -> None:
     """The account's count starts again; the address's does not (it may be guessing many phones)."""
-    LoginFailure.objects.filter(key=f"acct:{phone_key}").delete()
+    LoginFailure.objects.filter(key=_account_key(phone_key)).delete()
 
 
 def prune(*, now: dt.datetime | None = None) -> int:
