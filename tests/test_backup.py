@@ -11,7 +11,9 @@ from xiangli.cases.models import Attachment, Case
 
 from .conftest import png_upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback like the other transactional tests: a plain flush would recreate content
+# types under new ids and break the next test that reloads the serialized database.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
