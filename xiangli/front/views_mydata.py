@@ -11,7 +11,7 @@ from xiangli.people.rights import export
 
 
 def _own_record(request: HttpRequest) -> Resident:
-    resident = getattr(request.user, "resident", None)
+    resident: Resident | None = getattr(request.user, "resident", None)
     if resident is None:
         raise Http404
     return resident

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess  # noqa: S404  (pg_dump and pg_restore are the tools for this)
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 
-def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _pg_env(db: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = ["--host", db.get("HOST") or "127.0.0.1", "--port", str(db.get("PORT") or 5432)]
     if db.get("USER"):
         args += ["--username", db["USER"]]
