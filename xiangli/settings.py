@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiangli.notifications",
     "xiangli.api",
     "xiangli.front",
+    "xiangli.audit",
     "xiangli.demo",
     "xiangli.ops",
     "xiangli.citygen",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiangli.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -232,6 +234,10 @@ SMS_SIGNATURE = os.getenv("SMS_SIGNATURE", "【乡里】")
 # township after this many further working days.
 ESCALATE_TO_TOWNSHIP_AFTER_DAYS = envint("ESCALATE_TO_TOWNSHIP_AFTER_DAYS", 2)
 DUE_SOON_WORKING_DAYS = envint("DUE_SOON_WORKING_DAYS", 2)
+
+# The audit trail is kept this many days; `manage.py purge_audit` removes older
+# entries and refuses to keep fewer than 183 (Cybersecurity Law, art. 21: six months).
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 400)
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("xiangli.api.urls")),
+    path("audit/", include("xiangli.audit.urls")),
     path("", include("xiangli.front.urls")),
 ]

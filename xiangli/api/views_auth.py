@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from xiangli.audit.services import record
 from xiangli.people import twofactor
 
 from .auth import bearer, current_token
@@ -29,7 +30,9 @@ def create_token(request: HttpRequest, payload: LoginIn) -> Status[dict[str, str
             raise Unauthorized(_("Set up two-step login on the website first."))
         if not twofactor.verify(device, payload.otp):
             raise Unauthorized(_("Your role needs the code from your authenticator app (otp)."))
-    return Status(201, {"token": issue_token(user=user, name=payload.name)})
+    token = issue_token(user=user, name=payload.name)
+    record("token.issued", obj=user, actor=user, changes={"device": payload.name})
+    return Status(201, {"token": token})
 
 
 @router.delete("/tokens/current", auth=bearer, response={204: None, **errors(401)})
@@ -37,5 +40,6 @@ def delete_current_token(request: HttpRequest) -> Status[None]:
     """Log this device out: the token it sent stops working."""
     token = current_token(request)
     assert token is not None  # noqa: S101 -- bearer auth put it there; narrows the type for mypy
+    record("token.revoked", obj=token.user, actor=token.user, changes={"device": token.name})
     revoke_token(token)
     return Status(204, None)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from xiangli.audit.admin_mixin import AuditedAdmin
+
 from .models import Area, Centre
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AreaAdmin(AuditedAdmin):
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "name_en"]
@@ -13,7 +15,7 @@ class AreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CentreAdmin(AuditedAdmin):
     list_display = ["name", "area", "hotline"]
     search_fields = ["name", "area__name", "area__code"]
     raw_id_fields = ["area"]

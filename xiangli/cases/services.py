@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangli.areas.models import Centre
+from xiangli.audit import services as audit
 from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.people import scope
 from xiangli.people.models import CASE_HANDLER_ROLES, CASE_INTAKE_ROLES, Resident, User
@@ -91,10 +92,15 @@ def allowed_actions(case: Case, user: User) -> list[str]:
     return actions
 
 
-def _record(case: Case, kind: str, by: User | None, note: str = "") -> CaseEvent:
+def _record(
+    case: Case, kind: str, by: User | None, note: str = "", changes: dict[str, Any] | None = None
+) -> CaseEvent:
+    """The step on the case's timeline, its line in the audit trail, and the notifications."""
     from xiangli.notifications.services import notify_case_event
 
     event = CaseEvent.objects.create(case=case, kind=kind, actor=by, note=note)
+    audit.record(f"case.{kind}", obj=case, actor=by, area_path=case.area_path,
+                 changes={**(changes or {}), **({"note": note} if note else {})})
     notify_case_event(event)
     return event
 
@@ -169,7 +175,10 @@ def create_case(
             )
             _save_attachments(case, checked, by)
             # The channel is on the case itself, shown in each reader's language.
-            _record(case, EventKind.CREATED, by)
+            _record(case, EventKind.CREATED, by, changes={
+                "state": [None, case.state], "resident": [None, resident.pk], "item": [None, item.pk],
+                "channel": [None, channel], "attachments": [None, len(checked)],
+            })
     except IntegrityError:
         # The same key raced in from a second request: hand back the winner.
         earlier = Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None
@@ -260,11 +269,12 @@ def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.d
     with transaction.atomic():
         # Conditional update: if someone else moved the case meanwhile, nothing
         # is written and the second clerk is told so.
+        before = audit.snapshot(case, changes)
         updated = Case.objects.filter(pk=case.pk, state=case.state).update(**changes)
         if updated != 1:
             raise ValidationError(_("Someone else has just changed this case. Please reload it."), code="conflict")
         case.refresh_from_db()
-        _record(case, t.event, by, note)
+        _record(case, t.event, by, note, changes=audit.diff(before, audit.snapshot(case, changes)))
     return case
 
 
@@ -310,7 +320,7 @@ def record_visit(case: Case, *, by: User, note: str = "") -> Case:
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(visits=F("visits") + 1)
         case.refresh_from_db()
-        _record(case, EventKind.VISIT, by, note.strip()[:2000])
+        _record(case, EventKind.VISIT, by, note.strip()[:2000], changes={"visits": [case.visits - 1, case.visits]})
     return case
 
 
@@ -332,12 +342,14 @@ def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
     if case.state == State.DONE:
         changes.update(state=State.CLOSED, closed_at=now)
     with transaction.atomic():
+        before = audit.snapshot(case, changes)
         updated = Case.objects.filter(pk=case.pk, rating__isnull=True, state=case.state).update(**changes)
         if updated != 1:
             raise ValidationError(_("This case has already been rated."), code="conflict")
         case.refresh_from_db()
         # Stars and the resident's words only: the timeline shows who recorded it.
-        _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip())
+        _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip(),
+                changes=audit.diff(before, audit.snapshot(case, changes)))
     return case
 
 
@@ -378,7 +390,8 @@ def _escalate(pk: int, level: int, target: int) -> int:
         case = Case.objects.select_related("village").get(pk=pk)
         # The step names whom it went to, so the timeline reads in each reader's language.
         for step in range(level + 1, target + 1):
-            _record(case, EventKind.ESCALATED if step == 1 else EventKind.ESCALATED_TOWNSHIP, None)
+            _record(case, EventKind.ESCALATED if step == 1 else EventKind.ESCALATED_TOWNSHIP, None,
+                    changes={"escalation_level": [step - 1, step]})
     return 1
 
 

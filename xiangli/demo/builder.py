@@ -144,7 +144,7 @@ def demo_exists() -> bool:
 
 
 def reset() -> None:
-    """Delete what the demo writes: every app's rows but the working-day calendar."""
+    """Delete what the demo writes: every app's rows but the working-day calendar and the audit trail."""
     from xiangli.cases.models import Attachment
     from xiangli.notifications.models import Notification, SmsMessage
     from xiangli.people.models import LoginCode, PersonalDataAccess
@@ -169,7 +169,7 @@ def reset() -> None:
         m
         for m in apps.get_models()
         if m.__module__.startswith("xiangli.")
-        and m._meta.app_label != "workdays"
+        and m._meta.app_label not in ("workdays", "audit")  # the audit trail is append-only
         and m not in known
         and not m._meta.auto_created
     ]

@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from xiangli.audit.admin_mixin import AuditedAdmin
+
 from .crypto import digest
 from .models import PersonalDataAccess, Resident, RoleAssignment, User
 from .phones import normalise_phone
@@ -39,7 +41,7 @@ class UserCreationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[type-arg]
     list_display = ["name", "masked_phone", "is_active", "is_staff"]
     search_fields = ["name"]
     ordering = ["name"]
@@ -56,7 +58,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ResidentAdmin(AuditedAdmin):
     # Full ID numbers and phones are never listed here; the agent pages reveal
     # them one at a time, with a logged reason.
     list_display = ["name", "gender", "birth_date", "masked_id_number", "masked_phone", "village"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangli.areas.models import Area, AreaKind
+from xiangli.audit import services as audit
 
 from . import scope
 from .crypto import digest
@@ -86,7 +87,13 @@ def register_resident(
         household=household,
         tags=list(tags or []),
     )
-    resident.save()
+    with transaction.atomic():
+        resident.save()
+        audit.record("resident.registered", obj=resident, actor=by, changes={
+            "name": [None, resident.name], "id_number": [None, id_value], "phone": [None, phone_value],
+            "village": [None, village.pk], "grid": [None, grid.pk if grid else None],
+            "household": [None, household], "tags": [None, resident.tags],
+        })
     return resident
 
 
@@ -99,8 +106,13 @@ def reveal(resident: Resident, *, field: str, by: User, reason: str, ip: str | N
     reason = reason.strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Please say why you need the full value.")})
-    PersonalDataAccess.objects.create(actor=by, resident=resident, field=field, reason=reason[:200], ip=ip)
-    return str(getattr(resident, field))
+    value = str(getattr(resident, field))
+    with transaction.atomic():
+        PersonalDataAccess.objects.create(actor=by, resident=resident, field=field, reason=reason[:200], ip=ip)
+        # The trail names the field and the reason, and shows the value masked only.
+        audit.record("personal_data.revealed", obj=resident, actor=by,
+                     changes={"field": field, field: getattr(resident, f"masked_{field}"), "reason": reason[:200]})
+    return value
 
 
 def _code_hash(phone_key: str, code: str) -> str:
