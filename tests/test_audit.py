@@ -237,3 +237,35 @@ def test_api_tokens_issued_and_revoked_are_written(client, world):
     assert AuditEntry.objects.get(action="token.issued").changes == {"device": "手机"}
     client.delete("/api/v1/tokens/current", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert AuditEntry.objects.get(action="token.revoked").actor == world.andy
+
+
+def test_behind_nginx_the_clients_own_address_is_recorded(client, world, settings):
+    from xiangli.audit.models import AuditEntry
+
+    settings.BEHIND_PROXY = True
+    client.post(reverse("front:login"), {"kind": "password", "phone": "13900000001", "password": "pass-word-123"},
+                REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="36.112.5.9")
+    assert AuditEntry.objects.filter(ip="36.112.5.9").exists()
+
+
+def test_without_a_proxy_a_forged_address_header_is_ignored(client, world, settings):
+    from xiangli.audit.models import AuditEntry
+
+    settings.BEHIND_PROXY = False
+    client.post(reverse("front:login"), {"kind": "password", "phone": "13900000001", "password": "pass-word-123"},
+                REMOTE_ADDR="10.1.1.1", HTTP_X_REAL_IP="36.112.5.9")
+    assert not AuditEntry.objects.filter(ip="36.112.5.9").exists()
+
+
+def test_anonymising_and_changing_a_password_are_on_the_trail(client, world):
+    from xiangli.audit.models import AuditEntry
+    from xiangli.people.models import User
+    from xiangli.people.rights import anonymise
+
+    admin = User.objects.create_superuser("13911112222", "pass-word-123")
+    anonymise(world.carl_resident, by=admin)
+    assert AuditEntry.objects.filter(action="resident.anonymised", actor=admin).exists()
+    client.force_login(world.andy)
+    client.post(reverse("front:account"), {"old_password": "pass-word-123", "new_password1": "Huai-Shu-2026!",
+                                           "new_password2": "Huai-Shu-2026!"})
+    assert AuditEntry.objects.filter(action="account.password_changed", actor=world.andy).exists()

@@ -153,3 +153,10 @@ def test_agent_records_a_rating_given_by_phone(client, world):
     client.post(step, {"action": "rate", "stars": "3", "comment": "电话回访"})
     case.refresh_from_db()
     assert case.rating == 3 and case.state == State.CLOSED
+
+
+def test_only_auditors_see_the_audit_trail_in_the_menu(client, world):
+    client.force_login(world.audrey)
+    assert reverse("audit:log") in client.get(reverse("front:desk")).content.decode()
+    client.force_login(world.andy)
+    assert reverse("audit:log") not in client.get(reverse("front:desk")).content.decode()

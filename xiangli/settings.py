@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xiangli.ops.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xiangli.front.context.nav",
             ],
         },
     },
@@ -148,6 +150,9 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 # Only the demo turns this off, so that visitors can try every role.
 TWO_FACTOR_FOR_SUPERVISORS = envbool("TWO_FACTOR_FOR_SUPERVISORS", "True")
 SESSION_COOKIE_HTTPONLY = True
+
+# Behind nginx (deploy/nginx.conf sets X-Real-IP): take the client's address from it.
+BEHIND_PROXY = envbool("BEHIND_PROXY")
 
 # Behind TLS (HTTPS=true): secure cookies, HSTS, redirect to https. nginx
 # terminates TLS and says so in X-Forwarded-Proto.

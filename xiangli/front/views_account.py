@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiangli.audit.services import record
 from xiangli.people import sessions
 from xiangli.people.models import RoleAssignment, User
 
@@ -36,6 +37,7 @@ def account(request: HttpRequest) -> HttpResponse:
     form = _password_form(request, user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        record("account.password_changed", obj=user, actor=user)
         update_session_auth_hash(request, user)  # this device stays in; the others are logged out
         request.session.pop("code_login_at", None)
         messages.success(request, _("Your password was changed. Your other devices were logged out."))
@@ -52,5 +54,6 @@ def account(request: HttpRequest) -> HttpResponse:
 def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
     if not sessions.end(request.user.pk, session_id):  # type: ignore[arg-type]
         raise Http404
+    record("account.session_ended", obj=request.user, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("That device was logged out."))
     return redirect("front:account")

@@ -78,6 +78,15 @@ def prune_login_failures() -> int:
 
 
 @task()
+def purge_old_audit_entries() -> int:
+    """Drop audit entries past AUDIT_RETENTION_DAYS (never under six months)."""
+    from django.core.management import call_command
+
+    call_command("purge_audit", verbosity=0)
+    return 0
+
+
+@task()
 def escalate_overdue_cases() -> int:
     from xiangli.cases.services import escalate_overdue
 

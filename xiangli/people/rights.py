@@ -118,4 +118,9 @@ def anonymise(resident: Resident, *, by: User) -> Resident:
         user.set_unusable_password()
         user.save()
         user.sessions.all().delete()
+    from xiangli.audit.services import record
+
+    # The trail keeps what it said at the time (names, masked numbers): it is the
+    # record the law asks to keep, so anonymisation does not rewrite it.
+    record("resident.anonymised", obj=resident, actor=by)
     return resident

@@ -13,7 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="do the work in this process instead of queueing it")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from xiangli.notifications.tasks import escalate_overdue_cases, prune_login_failures, requeue_stale_texts
+        from xiangli.notifications.tasks import (
+            escalate_overdue_cases,
+            prune_login_failures,
+            purge_old_audit_entries,
+            requeue_stale_texts,
+        )
 
         if options["now"]:
             from xiangli.cases.services import escalate_overdue
@@ -28,4 +33,5 @@ class Command(BaseCommand):
             escalate_overdue_cases.enqueue()
             requeue_stale_texts.enqueue()
             prune_login_failures.enqueue()
+            purge_old_audit_entries.enqueue()
             self.stdout.write("escalation and text re-sending queued")

@@ -13,4 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="backups", help="where to put the backup folder")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(str(backup(Path(options["out"]))))
+        from xiangli.audit.services import record
+
+        folder = backup(Path(options["out"]))
+        record("ops.backup", actor=None, object_type="backup", object_repr=folder.name)
+        self.stdout.write(str(folder))

@@ -16,5 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["yes"]:
             raise CommandError("restoring replaces all current data; add --yes to go ahead")
+        from xiangli.audit.services import record
+
         restore(Path(options["folder"]))
+        # Written into the restored database: the trail shows the restore happened.
+        record("ops.restored", actor=None, object_type="backup", object_repr=Path(options["folder"]).name)
         self.stdout.write("restored")
