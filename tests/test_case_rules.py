@@ -417,3 +417,16 @@ def test_attachments_come_back_in_the_order_they_were_sent(world):
     case = walk_in(world)
     saved = services.add_attachments(case, by=world.andy, uploads=[png_upload("a.png"), pdf_upload("b.pdf")])
     assert [a.original_name for a in saved] == ["a.png", "b.pdf"]
+
+
+def test_a_flood_of_online_applications_is_stopped_for_the_day(world, settings):
+    from tests.factories import make_cases
+
+    settings.ONLINE_APPLICATIONS_PER_DAY = 3
+    make_cases(world, world.alice_resident, 3)  # online, each for its own item
+    with pytest.raises(ValidationError) as refused:
+        services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    assert "3" in refused.value.messages[0]
+    assert Case.objects.filter(resident=world.alice_resident).count() == 3
+    # Staff at the counter are not limited by it.
+    services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")

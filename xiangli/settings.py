@@ -239,6 +239,8 @@ SMS_SIGNATURE = os.getenv("SMS_SIGNATURE", "【乡里】")
 # township after this many further working days.
 ESCALATE_TO_TOWNSHIP_AFTER_DAYS = envint("ESCALATE_TO_TOWNSHIP_AFTER_DAYS", 2)
 DUE_SOON_WORKING_DAYS = envint("DUE_SOON_WORKING_DAYS", 2)
+# Online applications one resident may send in a day (a flood guard, far above real use).
+ONLINE_APPLICATIONS_PER_DAY = envint("ONLINE_APPLICATIONS_PER_DAY", 10)
 
 # The audit trail is kept this many days; `manage.py purge_audit` removes older
 # entries and refuses to keep fewer than 183 (Cybersecurity Law, art. 21: six months).

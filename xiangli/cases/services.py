@@ -137,6 +137,14 @@ def create_case(
             raise PermissionDenied(_("Online applications are made by residents for themselves."))
         if not item.online_allowed:
             raise ValidationError({"item": _("This service cannot be applied for online; please visit the centre.")})
+        # A stolen or scripted account must not flood a village's queue.
+        today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        filed = Case.objects.filter(created_by=by, channel=Channel.ONLINE, submitted_at__gte=today_start).count()
+        if filed >= settings.ONLINE_APPLICATIONS_PER_DAY:
+            raise ValidationError(
+                _("You have sent %(n)d applications today, the most in one day. Please try again tomorrow, "
+                  "or call your centre.") % {"n": filed}
+            )
     else:
         if not scope.serves(by, resident.area_path, CASE_INTAKE_ROLES):
             raise PermissionDenied(_("You do not serve this resident's village."))
