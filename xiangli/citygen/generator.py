@@ -28,6 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
+from xiangli.areas.loading import add_children
 from xiangli.areas.models import Area, AreaKind, Centre
 from xiangli.cases.models import OPEN_STATES, Case, CaseEvent, Channel, State
 from xiangli.catalog.models import HandlingLevel, ServiceItem
@@ -170,30 +171,9 @@ def build_areas(tree: dict[str, Any], rng: random.Random) -> builder.City:
     city = Area(code=tree["code"], name=tree["name"], name_en=tree.get("name_en", ""), kind=AreaKind.CITY)
     city.save()
 
-    def level(parents: list[tuple[Area, dict[str, Any]]], kind: str) -> list[tuple[Area, dict[str, Any]]]:
-        made = [
-            (
-                Area(
-                    code=node["code"],
-                    name=node["name"],
-                    name_en=node.get("name_en", ""),
-                    kind=kind,
-                    parent=parent,
-                    path=f"{parent.path}{node['code']}/",
-                    depth=parent.depth + 1,
-                    is_community=node.get("kind") == "community",
-                ),
-                node,
-            )
-            for parent, data in parents
-            for node in data.get("children", [])
-        ]
-        Area.objects.bulk_create([a for a, _ in made], batch_size=copyload.BATCH)
-        return made
-
-    counties = level([(city, tree)], AreaKind.COUNTY)
-    townships = level(counties, AreaKind.TOWNSHIP)
-    villages = [v for v, _ in level(townships, AreaKind.VILLAGE)]
+    counties = add_children([(city, tree)], AreaKind.COUNTY)
+    townships = add_children(counties, AreaKind.TOWNSHIP)
+    villages = [v for v, _ in add_children(townships, AreaKind.VILLAGE)]
     ordinals = "一二三四五六"
     english = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth")
     grids = Area.objects.bulk_create(

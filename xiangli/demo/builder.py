@@ -26,6 +26,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone, translation
 
+from xiangli.areas.loading import add_children
 from xiangli.areas.models import BASIC_FUNCTIONS, Area, AreaKind, Centre, CentreFunction
 from xiangli.cases.models import OPEN_STATES, Case, CaseEvent, Channel, State
 from xiangli.catalog.models import HandlingLevel, ServiceItem
@@ -204,32 +205,9 @@ def build_areas(tree: dict[str, Any]) -> City:
     )
     city.save()
 
-    def children(
-        parents: list[tuple[Area, dict[str, Any]]], kind: str
-    ) -> list[tuple[Area, dict[str, Any]]]:
-        made = [
-            (
-                Area(
-                    code=node["code"],
-                    name=node["name"],
-                    name_en=node.get("name_en", ""),
-                    kind=kind,
-                    parent=parent,
-                    path=f"{parent.path}{node['code']}/",
-                    depth=parent.depth + 1,
-                    is_community=node.get("kind") == "community",
-                ),
-                node,
-            )
-            for parent, data in parents
-            for node in data.get("children", [])
-        ]
-        _bulk(Area, [a for a, _ in made])
-        return made
-
-    counties = children([(city, tree)], AreaKind.COUNTY)
-    townships = children(counties, AreaKind.TOWNSHIP)
-    villages = children(townships, AreaKind.VILLAGE)
+    counties = add_children([(city, tree)], AreaKind.COUNTY)
+    townships = add_children(counties, AreaKind.TOWNSHIP)
+    villages = add_children(townships, AreaKind.VILLAGE)
     grids = _bulk(
         Area,
         [
