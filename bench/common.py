@@ -31,12 +31,20 @@ PASSWORD = "xiangli2026"
 # Fixed logins of the generated city (manage.py generate_city) and of the demo city (build_demo).
 LOGINS: dict[str, dict[str, str]] = {
     "generated": {
-        "agent": "13700000001", "secretary": "13700000002", "township": "13700000004",
-        "county": "13700000005", "city": "13700000006", "resident": "13600000001",
+        "agent": "13700000001",
+        "secretary": "13700000002",
+        "township": "13700000004",
+        "county": "13700000005",
+        "city": "13700000006",
+        "resident": "13600000001",
     },
     "demo": {
-        "agent": "13900000001", "secretary": "13900000002", "township": "13900000004",
-        "county": "13900000005", "city": "13900000006", "resident": "13800000001",
+        "agent": "13900000001",
+        "secretary": "13900000002",
+        "township": "13900000004",
+        "county": "13900000005",
+        "city": "13900000006",
+        "resident": "13800000001",
     },
 }
 
@@ -49,8 +57,12 @@ def banner() -> str:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db = os.environ.get("DATABASE_URL", "(sqlite default)")
-    line = "$ DATABASE_URL=" + db + " " + " ".join(shlex.quote(a) for a in [sys.executable.replace(str(ROOT) + "/", ""),
-                                                                      *sys.argv])
+    line = (
+        "$ DATABASE_URL="
+        + db
+        + " "
+        + " ".join(shlex.quote(a) for a in [sys.executable.replace(str(ROOT) + "/", ""), *sys.argv])
+    )
     print(line, flush=True)
     return line
 
@@ -61,8 +73,12 @@ def setup_django(static: bool = False) -> None:
     with DEBUG off need the manifest of the current checkout."""
     if static:
         os.environ["STATIC_ROOT"] = str(RESULTS / "static")
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
-                       cwd=ROOT, check=True, env={**os.environ, "DEBUG": "0"})
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "DEBUG": "0"},
+        )
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangli.settings")
@@ -75,8 +91,10 @@ def setup_django(static: bool = False) -> None:
     plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
     if plan:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan)
-        print(f"WARNING: the database lacks migrations of this checkout ({names}); pages that need them will fail",
-              flush=True)
+        print(
+            f"WARNING: the database lacks migrations of this checkout ({names}); pages that need them will fail",
+            flush=True,
+        )
 
 
 def city_kind(explicit: str | None = None) -> str:
@@ -85,8 +103,9 @@ def city_kind(explicit: str | None = None) -> str:
         return explicit
     from xiangli.people.models import User, phone_digest
 
-    return "generated" if User.objects.filter(login_digest=phone_digest(LOGINS["generated"]["agent"])).exists() \
-        else "demo"
+    return (
+        "generated" if User.objects.filter(login_digest=phone_digest(LOGINS["generated"]["agent"])).exists() else "demo"
+    )
 
 
 def user_for(phone: str) -> Any:
@@ -110,16 +129,34 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     # BENCH_COMMIT: for a run from an exported tree (git archive), which has no .git of its own.
-    commit = os.environ.get("BENCH_COMMIT") or subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = [] if os.environ.get("BENCH_COMMIT") else [line for line in subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                                              text=True).stdout.splitlines() if not line[3:].startswith("bench/")]
+    commit = (
+        os.environ.get("BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    )
+    dirty = (
+        []
+        if os.environ.get("BENCH_COMMIT")
+        else [
+            line
+            for line in subprocess.run(
+                ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.splitlines()
+            if not line[3:].startswith("bench/")
+        ]
+    )
     if dirty:
         commit += f" + {len(dirty)} uncommitted files"
-    return {"cores": os.cpu_count(), "memory": total, "cpu": cpu, "commit": commit,
-            "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            # Other work on the box skews every figure: say how busy it was when the run began.
-            "loadavg_1m": round(os.getloadavg()[0], 2)}
+    return {
+        "cores": os.cpu_count(),
+        "memory": total,
+        "cpu": cpu,
+        "commit": commit,
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        # Other work on the box skews every figure: say how busy it was when the run began.
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
 
 
 def data_scale() -> dict[str, Any]:
@@ -128,16 +165,21 @@ def data_scale() -> dict[str, Any]:
 
     out = {}
     with connection.cursor() as cur:
-        for label, table in [("residents", "people_resident"), ("cases", "cases_case"),
-                             ("case_events", "cases_caseevent"), ("villages", "areas_area")]:
+        for label, table in [
+            ("residents", "people_resident"),
+            ("cases", "cases_case"),
+            ("case_events", "cases_caseevent"),
+            ("villages", "areas_area"),
+        ]:
             if label == "villages":
                 cur.execute("select count(*) from areas_area where kind = 'village'")
             else:
                 cur.execute(f"select count(*) from {table}")  # noqa: S608 (fixed names)
             out[label] = cur.fetchone()[0]
         # Plans depend on the planner's statistics: say when the cases table was last analysed.
-        cur.execute("select greatest(last_analyze, last_autoanalyze) from pg_stat_user_tables "
-                    "where relname = 'cases_case'")
+        cur.execute(
+            "select greatest(last_analyze, last_autoanalyze) from pg_stat_user_tables where relname = 'cases_case'"
+        )
         row = cur.fetchone()
         out["cases_analyzed_at"] = str(row[0]) if row and row[0] else "never"
     return out
@@ -187,9 +229,20 @@ class Server:
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.logfile = open(self.log, "wb")  # noqa: SIM115 (closed in __exit__)
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "xiangli.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=self.logfile, stderr=subprocess.STDOUT,
+            [
+                str(VENV_BIN / "gunicorn"),
+                "xiangli.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -228,8 +281,9 @@ def session_login(base: str, phone: str) -> str:
         page = r.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token, "no CSRF token on /login/"
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), "kind": "password",
-                                   "phone": phone, "password": PASSWORD}).encode()
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "kind": "password", "phone": phone, "password": PASSWORD}
+    ).encode()
     with opener.open(base + "/login/", data=data, timeout=30) as r:
         r.read()
     cookies = {c.name: c.value for c in jar}
@@ -255,14 +309,21 @@ def free_pairs(writer: Any, residents_limit: int = 20000) -> list[tuple[int, str
     from xiangli.catalog.models import HandlingLevel, ServiceItem
     from xiangli.people.models import CASE_INTAKE_ROLES, Resident
 
-    residents = list(Resident.objects.served_by(writer, CASE_INTAKE_ROLES).order_by("pk")
-                     .values_list("pk", "village_id")[:residents_limit])
-    busy = set(Case.objects.filter(resident_id__in=[r for r, _ in residents], state__in=OPEN_STATES)
-               .values_list("resident_id", "item_id"))
+    residents = list(
+        Resident.objects.served_by(writer, CASE_INTAKE_ROLES)
+        .order_by("pk")
+        .values_list("pk", "village_id")[:residents_limit]
+    )
+    busy = set(
+        Case.objects.filter(resident_id__in=[r for r, _ in residents], state__in=OPEN_STATES).values_list(
+            "resident_id", "item_id"
+        )
+    )
     items_of: dict[int, list[tuple[str, int]]] = {}
     for centre in Centre.objects.filter(area_id__in={v for _, v in residents}):
         items_of[centre.area_id] = [
-            (i.code, i.pk) for i in ServiceItem.objects.offered_by(centre)
+            (i.code, i.pk)
+            for i in ServiceItem.objects.offered_by(centre)
             if i.proxy_allowed or i.level == HandlingLevel.VILLAGE
         ]
     pairs = [(r, code, pk) for r, v in residents for code, pk in items_of.get(v, []) if (r, pk) not in busy]

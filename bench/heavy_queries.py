@@ -80,7 +80,6 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
-
     from xiangli.areas.models import Centre
     from xiangli.cases.models import Case, State
     from xiangli.people.models import CASE_INTAKE_ROLES, Resident
@@ -112,28 +111,68 @@ def main() -> int:
     for who in ("county", "city"):
         queries += [
             (f"{who}_queue", f"{who}: open queue, first page", lambda w=who: list(v(w).queue()[:31])),
-            (f"{who}_new", f"{who}: new (submitted) cases", lambda w=who: list(v(w).filter(state=State.SUBMITTED).queue()[:31])),
+            (
+                f"{who}_new",
+                f"{who}: new (submitted) cases",
+                lambda w=who: list(v(w).filter(state=State.SUBMITTED).queue()[:31]),
+            ),
             (f"{who}_overdue", f"{who}: overdue list", lambda w=who: list(v(w).overdue(today).queue()[:31])),
             (f"{who}_due_soon", f"{who}: due-soon list", lambda w=who: list(v(w).due_soon(today, soon).queue()[:31])),
-            (f"{who}_finished", f"{who}: finished, newest first",
-             lambda w=who: list(v(w).filter(state__in=finished).select_related("resident", "item", "village")
-                                .order_by("-submitted_at", "-pk")[:31])),
+            (
+                f"{who}_finished",
+                f"{who}: finished, newest first",
+                lambda w=who: list(
+                    v(w)
+                    .filter(state__in=finished)
+                    .select_related("resident", "item", "village")
+                    .order_by("-submitted_at", "-pk")[:31]
+                ),
+            ),
             (f"{who}_overdue_count", f"{who}: overdue count (/desk/)", lambda w=who: v(w).overdue(today).count()),
-            (f"{who}_due_soon_count", f"{who}: due-soon count (/desk/)", lambda w=who: v(w).due_soon(today, soon).count()),
-            (f"{who}_queue_page_40", f"{who}: open queue, page 40 (offset 1200)",
-             lambda w=who: list(v(w).queue()[1200:1231])),
+            (
+                f"{who}_due_soon_count",
+                f"{who}: due-soon count (/desk/)",
+                lambda w=who: v(w).due_soon(today, soon).count(),
+            ),
+            (
+                f"{who}_queue_page_40",
+                f"{who}: open queue, page 40 (offset 1200)",
+                lambda w=who: list(v(w).queue()[1200:1231]),
+            ),
         ]
     queries += [
-        ("centre_performance", "a centre's published figures (cached 5 min)",
-         lambda: Case.objects.filter(centre=centre).performance()),
-        ("township_search_surname", f"township: resident search '{surname}'",
-         lambda: list(Resident.objects.served_by(users["township"], CASE_INTAKE_ROLES).search(surname)
-                      .select_related("village", "grid").order_by("name", "pk")[:20])),
-        ("township_search_initials", f"township: resident search '{initials}'",
-         lambda: list(Resident.objects.served_by(users["township"], CASE_INTAKE_ROLES).search(initials)
-                      .select_related("village", "grid").order_by("name", "pk")[:20])),
-        ("resident_own_cases", "resident: own cases, newest first",
-         lambda: list(v("resident").select_related("resident", "item", "village").order_by("-submitted_at", "-pk")[:21])),
+        (
+            "centre_performance",
+            "a centre's published figures (cached 5 min)",
+            lambda: Case.objects.filter(centre=centre).performance(),
+        ),
+        (
+            "township_search_surname",
+            f"township: resident search '{surname}'",
+            lambda: list(
+                Resident.objects.served_by(users["township"], CASE_INTAKE_ROLES)
+                .search(surname)
+                .select_related("village", "grid")
+                .order_by("name", "pk")[:20]
+            ),
+        ),
+        (
+            "township_search_initials",
+            f"township: resident search '{initials}'",
+            lambda: list(
+                Resident.objects.served_by(users["township"], CASE_INTAKE_ROLES)
+                .search(initials)
+                .select_related("village", "grid")
+                .order_by("name", "pk")[:20]
+            ),
+        ),
+        (
+            "resident_own_cases",
+            "resident: own cases, newest first",
+            lambda: list(
+                v("resident").select_related("resident", "item", "village").order_by("-submitted_at", "-pk")[:21]
+            ),
+        ),
     ]
 
     rows: list[dict[str, Any]] = []
@@ -142,19 +181,38 @@ def main() -> int:
         med, p95, sqls = timed(fn, args.runs)
         top = explain(name, sqls, f"{label}\n{command}\ncity: {city} {scale}")
         m = re.search(r"actual time=[\d.]+\.\.([\d.]+)", top)
-        rows.append({"name": name, "label": label, "median_ms": med, "p95_ms": p95, "queries": len(sqls),
-                     "plan_top": top, "explain": f"bench/results/explain/{name}.txt",
-                     "explain_ms": float(m.group(1)) if m else None})
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "median_ms": med,
+                "p95_ms": p95,
+                "queries": len(sqls),
+                "plan_top": top,
+                "explain": f"bench/results/explain/{name}.txt",
+                "explain_ms": float(m.group(1)) if m else None,
+            }
+        )
         print(f"{label:48} {med:10.1f} {p95:8.1f}  {top[:70]}", flush=True)
 
     # Pages and API lists, in-process: queries per page and time per page.
     case_id = v("county").order_by("-pk").values_list("pk", flat=True).first()
     pages = [
-        ("agent", "/desk/"), ("township", "/desk/"), ("county", "/desk/"), ("city", "/desk/"),
-        ("county", "/desk/?view=overdue"), ("city", "/desk/?view=overdue"), ("city", "/desk/?view=due_soon"),
-        ("city", "/desk/?view=finished"), ("county", "/api/v1/cases"), ("city", "/api/v1/cases"),
-        ("city", "/api/v1/cases?overdue=true"), ("county", f"/desk/cases/{case_id}/"),
-        ("resident", f"/c/{centre.area.code}/"), ("resident", "/me/cases/"), ("resident", "/api/v1/cases"),
+        ("agent", "/desk/"),
+        ("township", "/desk/"),
+        ("county", "/desk/"),
+        ("city", "/desk/"),
+        ("county", "/desk/?view=overdue"),
+        ("city", "/desk/?view=overdue"),
+        ("city", "/desk/?view=due_soon"),
+        ("city", "/desk/?view=finished"),
+        ("county", "/api/v1/cases"),
+        ("city", "/api/v1/cases"),
+        ("city", "/api/v1/cases?overdue=true"),
+        ("county", f"/desk/cases/{case_id}/"),
+        ("resident", f"/c/{centre.area.code}/"),
+        ("resident", "/me/cases/"),
+        ("resident", "/api/v1/cases"),
     ]
     page_rows = []
     print(f"\n{'page (in-process)':48} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
@@ -168,7 +226,9 @@ def main() -> int:
         med, p95, sqls = timed(lambda c=client, u=url: c.get(u), args.runs)
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
-        page_rows.append({"user": who, "url": url, "queries": len(ctx.captured_queries), "median_ms": med, "p95_ms": p95})
+        page_rows.append(
+            {"user": who, "url": url, "queries": len(ctx.captured_queries), "median_ms": med, "p95_ms": p95}
+        )
         print(f"{who + ' ' + url:48} {len(ctx.captured_queries):7} {med:10.1f} {p95:8.1f}", flush=True)
 
     path = common.save_json("heavy_queries.json", {**meta, "queries": rows, "pages": page_rows})

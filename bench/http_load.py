@@ -10,8 +10,11 @@ of concurrent clients, N times; prints the medians of throughput and p50/p95/p99
 latency, and writes them to bench/results/http_load.json.
 
 Writes change the database: each creation run files new walk-in cases (fresh
-resident × item pairs, chosen before the run so none is refused as a duplicate),
-and each transition run accepts submitted cases.
+resident × item pairs, chosen before the run so none is refused as a duplicate).
+Each transition run accepts up to 20,000 submitted cases of the agent's village
+and then puts them back to submitted (undo_accepts), so every run has the same pool.
+
+`--only a,b` measures those endpoints and replaces their rows in the results file.
 """
 
 from __future__ import annotations
@@ -69,9 +72,12 @@ class Fixtures:
         random.Random(1).shuffle(ids)
         self.agent_case_ids = ids[:1000]
         self.pairs = self._fresh_pairs()
-        self.handed_out: set[int] = set()
-        print(f"fixtures: village {self.village_code}, {len(self.agent_case_ids)} cases for detail, "
-              f"{len(self.pairs)} free resident×item pairs for {writer_role}", flush=True)
+        self.accept_ids: list[int] = []
+        print(
+            f"fixtures: village {self.village_code}, {len(self.agent_case_ids)} cases for detail, "
+            f"{len(self.pairs)} free resident×item pairs for {writer_role}",
+            flush=True,
+        )
 
     def _fresh_pairs(self) -> list[tuple[int, str]]:
         return [(r, code) for r, code, _ in common.free_pairs(self.users["writer"])]
@@ -95,15 +101,45 @@ class Fixtures:
         if ep.name == "api_create":
             share = min(ROWS_PER_WRITE_RUN, len(self.pairs) // max(1, runs_left))
             take, self.pairs = self.pairs[:share], self.pairs[share:]
-            return ["/api/v1/cases\t" + json.dumps({"resident_id": r, "item_code": c, "channel": "walk_in"})
-                    for r, c in take]
+            return [
+                "/api/v1/cases\t" + json.dumps({"resident_id": r, "item_code": c, "channel": "walk_in"})
+                for r, c in take
+            ]
         if ep.name == "api_accept":
-            ids = [i for i in Case.objects.visible_to(self.users["writer"]).filter(state=State.SUBMITTED)
-                   .order_by("-pk").values_list("pk", flat=True)[:ROWS_PER_WRITE_RUN * 2] if i not in self.handed_out]
-            ids = ids[:min(ROWS_PER_WRITE_RUN, len(ids) // max(1, runs_left))]
-            self.handed_out.update(ids)
-            return [f"/api/v1/cases/{i}/transitions\t" + json.dumps({"action": "accept"}) for i in ids]
+            # The same submitted cases every run: each run's accepts are undone after it (undo_accepts).
+            if not self.accept_ids:
+                self.accept_ids = list(
+                    Case.objects.visible_to(self.users["writer"])
+                    .filter(state=State.SUBMITTED)
+                    .order_by("-pk")
+                    .values_list("pk", flat=True)[:ROWS_PER_WRITE_RUN]
+                )
+            return [f"/api/v1/cases/{i}/transitions\t" + json.dumps({"action": "accept"}) for i in self.accept_ids]
         raise ValueError(ep.name)
+
+
+def undo_accepts(case_ids: list[int]) -> int:
+    """Put the cases a run accepted back to submitted, without their "accepted" events and notification tasks."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            """
+            with e as (delete from cases_caseevent where kind = 'accepted' and case_id = any(%s) returning id)
+            delete from django_tasks_database_dbtaskresult
+             where task_path = 'xiangli.notifications.tasks.notify_case_event'
+               and (args_kwargs->'args'->>0)::bigint in (select id from e)
+        """,
+            [case_ids],
+        )
+        cur.execute(
+            """
+            update cases_case set state = 'submitted', accepted_on = null, due_on = null, agent_id = null
+             where state = 'accepted' and id = any(%s)
+        """,
+            [case_ids],
+        )
+        return int(cur.rowcount)
 
 
 def requests_file(ep: Endpoint, rows: list[str], auth_header: tuple[str, str], tag: str) -> Path:
@@ -118,12 +154,28 @@ def requests_file(ep: Endpoint, rows: list[str], auth_header: tuple[str, str], t
 
 def run_wrk(base: str, clients: int, seconds: float, reqs: Path, tag: str) -> dict[str, Any]:
     threads = min(clients, 2)
-    cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{int(seconds)}s", "--timeout", "30s",
-           "-s", str(LUA), base, "--", str(reqs), tag, str(threads)]
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(clients),
+        "-d",
+        f"{int(seconds)}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+        base,
+        "--",
+        str(reqs),
+        tag,
+        str(threads),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
     for line in out.stdout.splitlines():
         if line.startswith("BENCHJSON "):
-            data: dict[str, Any] = json.loads(line[len("BENCHJSON "):])
+            data: dict[str, Any] = json.loads(line[len("BENCHJSON ") :])
             data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
             ok = sum(v for k, v in data["statuses"].items() if k.startswith(("2", "3")))
             data["bad"] = data["requests"] - ok + sum(data["errors"].values()) - data["errors"]["status"]
@@ -138,11 +190,16 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="measurements per endpoint and concurrency (3)")
     parser.add_argument("--clients", default="1,10,50", help="concurrent clients, comma list (1,10,50)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (3)")
-    parser.add_argument("--only", default="", help="comma list of endpoint names to run: " +
-                        ",".join(e.name for e in ENDPOINTS))
+    parser.add_argument(
+        "--only", default="", help="comma list of endpoint names to run: " + ",".join(e.name for e in ENDPOINTS)
+    )
     parser.add_argument("--city", choices=["generated", "demo"], help="whose logins (default: detected)")
-    parser.add_argument("--writer", default="agent", choices=["agent", "secretary"],
-                        help="who files and accepts cases (township staff and above log in with a second step)")
+    parser.add_argument(
+        "--writer",
+        default="agent",
+        choices=["agent", "secretary"],
+        help="who files and accepts cases (township staff and above log in with a second step)",
+    )
     parser.add_argument("--output", default="http_load.json")
     args = parser.parse_args()
     command = common.banner()
@@ -152,8 +209,16 @@ def main() -> int:
     city = common.city_kind(args.city)
     clients = [int(c) for c in args.clients.split(",")]
     chosen = [e for e in ENDPOINTS if not args.only or e.name in args.only.split(",")]
-    meta = {"command": command, "machine": common.machine(), "scale": common.data_scale(), "city": city,
-            "workers": args.workers, "duration_s": args.duration, "repeats": args.repeats, "writer": args.writer}
+    meta = {
+        "command": command,
+        "machine": common.machine(),
+        "scale": common.data_scale(),
+        "city": city,
+        "workers": args.workers,
+        "duration_s": args.duration,
+        "repeats": args.repeats,
+        "writer": args.writer,
+    }
     print(f"city: {city} {meta['scale']}; machine: {meta['machine']}", flush=True)
     fx = Fixtures(city, args.writer)
     results: list[dict[str, Any]] = []
@@ -163,7 +228,9 @@ def main() -> int:
         cookies = {who: common.session_login(server.base, fx.phones[who]) for who in ("resident", "agent")}
         tokens = {who: common.api_token(server.base, fx.phones[who]) for who in ("resident", "agent", "writer")}
         for ep in chosen:
-            auth = ("Cookie", cookies[ep.who]) if ep.auth == "session" else ("Authorization", f"Bearer {tokens[ep.who]}")
+            auth = (
+                ("Cookie", cookies[ep.who]) if ep.auth == "session" else ("Authorization", f"Bearer {tokens[ep.who]}")
+            )
             if not ep.write:  # warm the workers' caches and connections
                 run_wrk(server.base, 2, 2, requests_file(ep, fx.rows(ep), auth, f"{ep.name}-warm"), "warm")
             runs_left = len(clients) * args.repeats
@@ -174,20 +241,40 @@ def main() -> int:
                     rows = fx.rows(ep, runs_left)
                     runs_left -= 1
                     if not rows:
-                        raise SystemExit(f"no rows left for {ep.name}: the city has too few free pairs or submitted cases")
+                        raise SystemExit(
+                            f"no rows left for {ep.name}: the city has too few free pairs or submitted cases"
+                        )
                     runs.append(run_wrk(server.base, n, args.duration, requests_file(ep, rows, auth, tag), tag))
+                    if ep.name == "api_accept":
+                        undo_accepts(fx.accept_ids)
                 row = {
-                    "endpoint": ep.name, "label": ep.label, "clients": n,
+                    "endpoint": ep.name,
+                    "label": ep.label,
+                    "clients": n,
                     "rps": common.median([x["ok_rps"] for x in runs]),
                     "p50_ms": common.median([x["p50"] / 1000 for x in runs]),
                     "p95_ms": common.median([x["p95"] / 1000 for x in runs]),
                     "p99_ms": common.median([x["p99"] / 1000 for x in runs]),
-                    "bad": sum(x["bad"] for x in runs), "requests": sum(x["requests"] for x in runs),
-                    "statuses": [x["statuses"] for x in runs], "runs": runs,
+                    "bad": sum(x["bad"] for x in runs),
+                    "requests": sum(x["requests"] for x in runs),
+                    "statuses": [x["statuses"] for x in runs],
+                    "runs": runs,
                 }
                 results.append(row)
-                print(f"  {ep.name:13} c={n:<3} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:7.1f}  "
-                      f"p95 {row['p95_ms']:7.1f}  p99 {row['p99_ms']:7.1f} ms  non-2xx/err {row['bad']}", flush=True)
+                print(
+                    f"  {ep.name:13} c={n:<3} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:7.1f}  "
+                    f"p95 {row['p95_ms']:7.1f}  p99 {row['p99_ms']:7.1f} ms  non-2xx/err {row['bad']}",
+                    flush=True,
+                )
+    earlier = common.RESULTS / args.output
+    if args.only and earlier.exists():
+        # A partial run replaces its endpoints' rows in the last full results, and says so.
+        old = json.loads(earlier.read_text())
+        kept = [r for r in old["results"] if r["endpoint"] not in {e.name for e in chosen}]
+        order = [e.name for e in ENDPOINTS]
+        results = sorted(kept + results, key=lambda r: (order.index(r["endpoint"]), r["clients"]))
+        meta["partial_runs"] = [*old.get("partial_runs", []), {"command": command, "machine": meta["machine"]}]
+        meta.update({k: old[k] for k in ("command", "machine", "scale") if k in old})
     path = common.save_json(args.output, {**meta, "results": results})
     print()
     print(table(results))
@@ -196,11 +283,15 @@ def main() -> int:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | non-2xx/errors |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | non-2xx/errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
-        lines.append(f"| {r['label']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-                     f"{r['p99_ms']:.1f} | {r['bad']}/{r['requests']} |")
+        lines.append(
+            f"| {r['label']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['p99_ms']:.1f} | {r['bad']}/{r['requests']} |"
+        )
     return "\n".join(lines)
 
 

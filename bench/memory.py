@@ -83,8 +83,11 @@ def main() -> int:
         inherited = status_kb(pid)["VmHWM"]
         Path(f"/proc/{pid}/clear_refs").write_text("5")
         samples.append({"requests": 0, **status_kb(pid)})
-        print(f"worker pid {pid}: start VmRSS {samples[0]['VmRSS'] / 1024:.1f} MB "
-              f"(VmHWM inherited from the master's start-up: {inherited / 1024:.1f} MB, reset)", flush=True)
+        print(
+            f"worker pid {pid}: start VmRSS {samples[0]['VmRSS'] / 1024:.1f} MB "
+            f"(VmHWM inherited from the master's start-up: {inherited / 1024:.1f} MB, reset)",
+            flush=True,
+        )
 
         def client() -> None:
             nonlocal sent
@@ -106,8 +109,11 @@ def main() -> int:
                     s = {"requests": n, **status_kb(pid)}
                     with lock:
                         samples.append(s)
-                    print(f"  after {n:6} requests: VmRSS {s['VmRSS'] / 1024:6.1f} MB   VmHWM {s['VmHWM'] / 1024:6.1f} MB",
-                          flush=True)
+                    print(
+                        f"  after {n:6} requests: VmRSS {s['VmRSS'] / 1024:6.1f} MB"
+                        f"   VmHWM {s['VmHWM'] / 1024:6.1f} MB",
+                        flush=True,
+                    )
 
         threads = [threading.Thread(target=client) for _ in range(args.clients)]
         for t in threads:
@@ -119,12 +125,23 @@ def main() -> int:
     peak = max(s["VmHWM"] for s in samples) / 1024
     warm = samples[1] if len(samples) > 1 else samples[0]
     growth = (samples[-1]["VmRSS"] - warm["VmRSS"]) / 1024
-    print(f"\npeak RSS (VmHWM) {peak:.1f} MB; RSS after {warm['requests']} requests {warm['VmRSS'] / 1024:.1f} MB, "
-          f"after {samples[-1]['requests']} {samples[-1]['VmRSS'] / 1024:.1f} MB (growth {growth:+.1f} MB); "
-          f"failed answers {failures or 'none'}")
+    print(
+        f"\npeak RSS (VmHWM) {peak:.1f} MB; RSS after {warm['requests']} requests {warm['VmRSS'] / 1024:.1f} MB, "
+        f"after {samples[-1]['requests']} {samples[-1]['VmRSS'] / 1024:.1f} MB (growth {growth:+.1f} MB); "
+        f"failed answers {failures or 'none'}"
+    )
     print("target: under 250 MB and flat")
-    path = common.save_json("memory.json", {**meta, "samples": samples, "peak_mb": peak, "growth_mb": growth,
-                                            "failures": failures, "inherited_hwm_mb": inherited / 1024})
+    path = common.save_json(
+        "memory.json",
+        {
+            **meta,
+            "samples": samples,
+            "peak_mb": peak,
+            "growth_mb": growth,
+            "failures": failures,
+            "inherited_hwm_mb": inherited / 1024,
+        },
+    )
     print(f"written to {path.relative_to(common.ROOT)}")
     return 0
 

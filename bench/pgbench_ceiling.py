@@ -48,7 +48,6 @@ def capture(mode: str, writer: Any, resident_id: int, item_id: int) -> tuple[lis
     """The statements (sql, params) of one creation, and the ids it made; all rolled back."""
     from django.db import connection, transaction
     from django.test import Client
-
     from xiangli.api.models import ApiToken
     from xiangli.api.tokens import issue_token
     from xiangli.cases import services
@@ -82,12 +81,19 @@ def capture(mode: str, writer: Any, resident_id: int, item_id: int) -> tuple[lis
             resident = Resident.objects.get(pk=resident_id)
             item = ServiceItem.objects.get(pk=item_id)
             with connection.execute_wrapper(record):
-                case_id = services.create_case(by=writer, resident=resident, item=item, channel="walk_in",
-                                               idempotency_key=key).pk
+                case_id = services.create_case(
+                    by=writer, resident=resident, item=item, channel="walk_in", idempotency_key=key
+                ).pk
         case = Case.objects.get(pk=case_id)
-        made = {"case": case.pk, "event": CaseEvent.objects.filter(case=case).values_list("pk", flat=True).first(),
-                "key": key, "resident": resident_id, "item": item_id,
-                "village": case.village_id, "centre": case.centre_id}
+        made = {
+            "case": case.pk,
+            "event": CaseEvent.objects.filter(case=case).values_list("pk", flat=True).first(),
+            "key": key,
+            "resident": resident_id,
+            "item": item_id,
+            "village": case.village_id,
+            "centre": case.centre_id,
+        }
         transaction.set_rollback(True)
     return statements, made
 
@@ -114,8 +120,7 @@ def to_pgbench(statements: list[tuple[str, Any]], made: dict[str, Any]) -> tuple
     raw = connection.connection
     assert raw is not None
     cur = psycopg.ClientCursor(raw)
-    lines = ["\\set rid random(:rmin, :rmax)", "\\set iid random(:imin, :imax)",
-             "\\set k random(1, 1000000000000000)"]
+    lines = ["\\set rid random(:rmin, :rmax)", "\\set iid random(:imin, :imax)", "\\set k random(1, 1000000000000000)"]
     outer: str | None = None
     for sql, params in statements:
         text = sql.strip()
@@ -178,8 +183,24 @@ def run_pgbench(script: Path, clients: int, threads: int, seconds: int, ranges: 
 
     db = settings.DATABASES["default"]
     env = {"PGPASSWORD": str(db.get("PASSWORD") or "")}
-    cmd = ["pgbench", "-n", "-c", str(clients), "-j", str(threads), "-T", str(seconds), "-f", str(script),
-           "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432), "-U", db["USER"] or "postgres"]
+    cmd = [
+        "pgbench",
+        "-n",
+        "-c",
+        str(clients),
+        "-j",
+        str(threads),
+        "-T",
+        str(seconds),
+        "-f",
+        str(script),
+        "-h",
+        db["HOST"] or "127.0.0.1",
+        "-p",
+        str(db["PORT"] or 5432),
+        "-U",
+        db["USER"] or "postgres",
+    ]
     cmd += [arg for k, v in ranges.items() for arg in ("-D", f"{k}={v}")]
     cmd.append(db["NAME"])
     import os
@@ -190,9 +211,13 @@ def run_pgbench(script: Path, clients: int, threads: int, seconds: int, ranges: 
     failed = re.search(r"number of failed transactions: (\d+)", out.stdout)
     if not tps:
         raise SystemExit(f"pgbench gave no figures:\n{out.stdout}\n{out.stderr}")
-    return {"tps": float(tps.group(1)), "latency_ms": float(lat.group(1)) if lat else None,
-            "failed": int(failed.group(1)) if failed else 0, "command": " ".join(cmd),
-            "stderr_tail": out.stderr.strip().splitlines()[-3:]}
+    return {
+        "tps": float(tps.group(1)),
+        "latency_ms": float(lat.group(1)) if lat else None,
+        "failed": int(failed.group(1)) if failed else 0,
+        "command": " ".join(cmd),
+        "stderr_tail": out.stderr.strip().splitlines()[-3:],
+    }
 
 
 def remove_pgbench_rows() -> int:
@@ -219,8 +244,20 @@ def app_throughput(clients: int) -> tuple[float, str]:
             if row["endpoint"] == "api_create" and row["clients"] == clients:
                 return float(row["rps"]), f"{path.relative_to(common.ROOT)} ({data['machine']['date']})"
     print("no creation figure in bench/results/http_load.json; measuring 3 × 10 s …", flush=True)
-    subprocess.run([sys.executable, str(common.BENCH / "http_load.py"), "--only", "api_create", "--clients",
-                    str(clients), "--output", "http_load_create.json"], check=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            str(common.BENCH / "http_load.py"),
+            "--only",
+            "api_create",
+            "--clients",
+            str(clients),
+            "--output",
+            "http_load_create.json",
+        ],
+        check=True,
+        timeout=600,
+    )
     data = json.loads((common.RESULTS / "http_load_create.json").read_text())
     return float(data["results"][0]["rps"]), "bench/results/http_load_create.json (measured now)"
 
@@ -245,8 +282,15 @@ def main() -> int:
     imin, imax = contiguous_range("catalog_serviceitem")
     ranges = {"rmin": rmin, "rmax": rmax, "imin": imin, "imax": imax}
     print(f"city: {city} {common.data_scale()}; random residents {rmin}..{rmax}, items {imin}..{imax}", flush=True)
-    out: dict[str, Any] = {"command": command, "machine": common.machine(), "scale": common.data_scale(),
-                           "city": city, "clients": args.clients, "seconds": args.seconds, "scripts": {}}
+    out: dict[str, Any] = {
+        "command": command,
+        "machine": common.machine(),
+        "scale": common.data_scale(),
+        "city": city,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "scripts": {},
+    }
     for mode in ("action", "request"):
         for resident_id, _, item_id in pairs[:10]:
             statements, made = capture(mode, writer, resident_id, item_id)
@@ -263,12 +307,19 @@ def main() -> int:
             removed = remove_pgbench_rows()
         print(f"  (removed the {removed} cases of the last pgbench run, with their events and tasks)", flush=True)
         tps = common.median([r["tps"] for r in runs])
-        out["scripts"][mode] = {"statements": len(statements), "file": str(path.relative_to(common.ROOT)),
-                                "tps": tps, "runs": runs}
+        out["scripts"][mode] = {
+            "statements": len(statements),
+            "file": str(path.relative_to(common.ROOT)),
+            "tps": tps,
+            "runs": runs,
+        }
         each = ", ".join(f"{r['tps']:.0f}" for r in runs)
-        print(f"{mode:8} {len(statements):3} statements  ceiling {tps:8.1f} tps  "
-              f"(runs: {each}; failed {sum(r['failed'] for r in runs)})  "
-              f"script {path.relative_to(common.ROOT)}", flush=True)
+        print(
+            f"{mode:8} {len(statements):3} statements  ceiling {tps:8.1f} tps  "
+            f"(runs: {each}; failed {sum(r['failed'] for r in runs)})  "
+            f"script {path.relative_to(common.ROOT)}",
+            flush=True,
+        )
     app, source = app_throughput(args.clients)
     ceiling = out["scripts"]["request"]["tps"]
     out.update(app_rps=app, app_source=source, ratio=app / ceiling, ratio_action=app / out["scripts"]["action"]["tps"])
