@@ -123,15 +123,16 @@ def undo_accepts(case_ids: list[int]) -> int:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cur:
+        # Plain joins: a DELETE … RETURNING in a CTE is planned as a nested loop over its result.
         cur.execute(
             """
-            with e as (delete from cases_caseevent where kind = 'accepted' and case_id = any(%s) returning id)
-            delete from django_tasks_database_dbtaskresult
-             where task_path = 'xiangli.notifications.tasks.notify_case_event'
-               and (args_kwargs->'args'->>0)::bigint in (select id from e)
+            delete from django_tasks_database_dbtaskresult t using cases_caseevent e
+             where t.task_path = 'xiangli.notifications.tasks.notify_case_event'
+               and (t.args_kwargs->'args'->>0)::bigint = e.id and e.kind = 'accepted' and e.case_id = any(%s)
         """,
             [case_ids],
         )
+        cur.execute("delete from cases_caseevent where kind = 'accepted' and case_id = any(%s)", [case_ids])
         cur.execute(
             """
             update cases_case set state = 'submitted', accepted_on = null, due_on = null, agent_id = null

@@ -225,12 +225,16 @@ def remove_pgbench_rows() -> int:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cur:
+        # Plain joins: a DELETE … RETURNING in a CTE is planned as a nested loop over its result.
         cur.execute("""
-            with c as (select id from cases_case where idempotency_key like 'pgb-%%'),
-                 e as (delete from cases_caseevent where case_id in (select id from c) returning id)
-            delete from django_tasks_database_dbtaskresult
-             where task_path = 'xiangli.notifications.tasks.notify_case_event'
-               and (args_kwargs->'args'->>0)::bigint in (select id from e)
+            delete from django_tasks_database_dbtaskresult t using cases_caseevent e, cases_case c
+             where t.task_path = 'xiangli.notifications.tasks.notify_case_event'
+               and (t.args_kwargs->'args'->>0)::bigint = e.id and e.case_id = c.id
+               and c.idempotency_key like 'pgb-%%'
+        """)
+        cur.execute("""
+            delete from cases_caseevent e using cases_case c
+             where e.case_id = c.id and c.idempotency_key like 'pgb-%%'
         """)
         cur.execute("delete from cases_case where idempotency_key like 'pgb-%%'")
         return int(cur.rowcount)
