@@ -9,10 +9,12 @@ pages, POST /api/v1/tokens for the API), and measures each endpoint at each numb
 of concurrent clients, N times; prints the medians of throughput and p50/p95/p99
 latency, and writes them to bench/results/http_load.json.
 
-Writes change the database: each creation run files new walk-in cases (fresh
-resident × item pairs, chosen before the run so none is refused as a duplicate).
-Each transition run accepts up to 20,000 submitted cases of the agent's village
-and then puts them back to submitted (undo_accepts), so every run has the same pool.
+Writes are undone after each run, so every run starts from the same city: a
+creation run files walk-in cases for up to 20,000 resident × item pairs without an
+open case (chosen before the run, so none is refused as a duplicate) and they are
+deleted afterwards, with their events and notification tasks. Each transition run
+accepts up to 20,000 submitted cases of the agent's village and then puts them back
+to submitted (undo_accepts), so every run has the same pool.
 
 `--only a,b` measures those endpoints and replaces their rows in the results file.
 """
@@ -99,8 +101,8 @@ class Fixtures:
         if ep.name == "api_case":
             return [f"/api/v1/cases/{i}" for i in self.agent_case_ids]
         if ep.name == "api_create":
-            share = min(ROWS_PER_WRITE_RUN, len(self.pairs) // max(1, runs_left))
-            take, self.pairs = self.pairs[:share], self.pairs[share:]
+            # The same pairs every run: each run's cases are deleted after it (undo_creates).
+            take = self.pairs[:ROWS_PER_WRITE_RUN]
             return [
                 "/api/v1/cases\t" + json.dumps({"resident_id": r, "item_code": c, "channel": "walk_in"})
                 for r, c in take
@@ -116,6 +118,28 @@ class Fixtures:
                 )
             return [f"/api/v1/cases/{i}/transitions\t" + json.dumps({"action": "accept"}) for i in self.accept_ids]
         raise ValueError(ep.name)
+
+
+def undo_creates(tag: str) -> int:
+    """Delete the cases a creation run filed (keys '<tag>-…'), with their events and notification tasks."""
+    from django.db import connection, transaction
+
+    like = tag.replace("_", "\\_") + "-%"
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            """
+            delete from django_tasks_database_dbtaskresult t using cases_caseevent e, cases_case c
+             where t.task_path = 'xiangli.notifications.tasks.notify_case_event'
+               and (t.args_kwargs->'args'->>0)::bigint = e.id and e.case_id = c.id and c.idempotency_key like %s
+        """,
+            [like],
+        )
+        cur.execute(
+            "delete from cases_caseevent e using cases_case c where e.case_id = c.id and c.idempotency_key like %s",
+            [like],
+        )
+        cur.execute("delete from cases_case where idempotency_key like %s", [like])
+        return int(cur.rowcount)
 
 
 def undo_accepts(case_ids: list[int]) -> int:
@@ -248,6 +272,8 @@ def main() -> int:
                     runs.append(run_wrk(server.base, n, args.duration, requests_file(ep, rows, auth, tag), tag))
                     if ep.name == "api_accept":
                         undo_accepts(fx.accept_ids)
+                    if ep.name == "api_create":
+                        undo_creates(tag)
                 row = {
                     "endpoint": ep.name,
                     "label": ep.label,
