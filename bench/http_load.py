@@ -37,6 +37,7 @@ import common  # noqa: E402
 LUA = common.BENCH / "wrk_requests.lua"
 WORK = common.RESULTS / "wrk"
 ROWS_PER_WRITE_RUN = 20000
+ACCEPT_POOL = 3000  # more than a 10 s run can accept
 
 
 class Endpoint:
@@ -84,9 +85,44 @@ class Fixtures:
     def _fresh_pairs(self) -> list[tuple[int, str]]:
         return [(r, code) for r, code, _ in common.free_pairs(self.users["writer"])]
 
+    def _accept_pool(self) -> list[int]:
+        """Submitted cases of the writer's village; topped up to ACCEPT_POOL with cases filed here
+        (keys 'bench-accept-pool-…', kept for later runs) when the city has too few."""
+        from xiangli.cases import services
+        from xiangli.cases.models import Case, State
+        from xiangli.catalog.models import ServiceItem
+        from xiangli.people.models import Resident
+
+        writer = self.users["writer"]
+
+        def submitted() -> list[int]:
+            return list(
+                Case.objects.visible_to(writer)
+                .filter(state=State.SUBMITTED)
+                .order_by("-pk")
+                .values_list("pk", flat=True)[:ROWS_PER_WRITE_RUN]
+            )
+
+        ids = submitted()
+        missing = ACCEPT_POOL - len(ids)
+        if missing > 0:
+            print(f"topping up the accept pool with {missing} cases filed by the agent …", flush=True)
+            spare, self.pairs = self.pairs[-missing:], self.pairs[:-missing]
+            items = {i.code: i for i in ServiceItem.objects.all()}
+            residents = Resident.objects.in_bulk([r for r, _ in spare])
+            for n, (r, code) in enumerate(spare):
+                services.create_case(
+                    by=writer,
+                    resident=residents[r],
+                    item=items[code],
+                    channel="walk_in",
+                    idempotency_key=f"bench-accept-pool-{time.time_ns()}-{n}",
+                )
+            ids = submitted()
+        return ids
+
     def rows(self, ep: Endpoint, runs_left: int = 1) -> list[str]:
         """The requests of one run; a write run gets its share of the rows left for the runs to come."""
-        from xiangli.cases.models import Case, State
 
         if ep.name == "centre":
             return [f"/c/{self.village_code}/"]
@@ -110,20 +146,31 @@ class Fixtures:
         if ep.name == "api_accept":
             # The same submitted cases every run: each run's accepts are undone after it (undo_accepts).
             if not self.accept_ids:
-                self.accept_ids = list(
-                    Case.objects.visible_to(self.users["writer"])
-                    .filter(state=State.SUBMITTED)
-                    .order_by("-pk")
-                    .values_list("pk", flat=True)[:ROWS_PER_WRITE_RUN]
-                )
+                self.accept_ids = self._accept_pool()
             return [f"/api/v1/cases/{i}/transitions\t" + json.dumps({"action": "accept"}) for i in self.accept_ids]
         raise ValueError(ep.name)
+
+
+def settle(tag: str, limit_s: float = 30) -> None:
+    """Wait until the requests still in flight when wrk stopped have finished (no new case with the tag)."""
+    from xiangli.cases.models import Case
+
+    like = tag + "-"
+    deadline = time.monotonic() + limit_s
+    last = -1
+    while time.monotonic() < deadline:
+        now = Case.objects.filter(idempotency_key__startswith=like).count()
+        if now == last:
+            return
+        last = now
+        time.sleep(1.5)
 
 
 def undo_creates(tag: str) -> int:
     """Delete the cases a creation run filed (keys '<tag>-…'), with their events and notification tasks."""
     from django.db import connection, transaction
 
+    settle(tag)
     like = tag.replace("_", "\\_") + "-%"
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
@@ -146,6 +193,7 @@ def undo_accepts(case_ids: list[int]) -> int:
     """Put the cases a run accepted back to submitted, without their "accepted" events and notification tasks."""
     from django.db import connection, transaction
 
+    time.sleep(3)  # let the requests still in flight when wrk stopped finish
     with transaction.atomic(), connection.cursor() as cur:
         # Plain joins: a DELETE … RETURNING in a CTE is planned as a nested loop over its result.
         cur.execute(
