@@ -15,3 +15,6 @@ STORAGES = {
 FIELD_ENCRYPTION_KEYS = ["test-key-one"]
 FIELD_HASH_KEY = "test-hash-key"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Property tests file many online cases for one resident in one day; the flood
+# guard has its own test with its own limit.
+ONLINE_APPLICATIONS_PER_DAY = 10_000
