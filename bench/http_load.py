@@ -76,6 +76,7 @@ class Fixtures:
         self.agent_case_ids = ids[:1000]
         self.pairs = self._fresh_pairs()
         self.accept_ids: list[int] = []
+        self.pool_filed = False
         print(
             f"fixtures: village {self.village_code}, {len(self.agent_case_ids)} cases for detail, "
             f"{len(self.pairs)} free resident×item pairs for {writer_role}",
@@ -87,7 +88,7 @@ class Fixtures:
 
     def _accept_pool(self) -> list[int]:
         """Submitted cases of the writer's village; topped up to ACCEPT_POOL with cases filed here
-        (keys 'bench-accept-pool-…', kept for later runs) when the city has too few."""
+        (keys 'bench-accept-pool-…', deleted at the end of the script) when the city has too few."""
         from xiangli.cases import services
         from xiangli.cases.models import Case, State
         from xiangli.catalog.models import ServiceItem
@@ -118,6 +119,7 @@ class Fixtures:
                     channel="walk_in",
                     idempotency_key=f"bench-accept-pool-{time.time_ns()}-{n}",
                 )
+            self.pool_filed = True
             ids = submitted()
         return ids
 
@@ -341,6 +343,9 @@ def main() -> int:
                     f"p95 {row['p95_ms']:7.1f}  p99 {row['p99_ms']:7.1f} ms  non-2xx/err {row['bad']}",
                     flush=True,
                 )
+    if fx.pool_filed:
+        # The accept pool's cases are gone again, so they do not swell the agent's queue in later runs.
+        print(f"removed the {undo_creates('bench-accept-pool')} cases filed for the accept pool", flush=True)
     earlier = common.RESULTS / args.output
     if args.only and earlier.exists():
         # A partial run replaces its endpoints' rows in the last full results, and says so.
