@@ -21,7 +21,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+PACKAGE = Path(settings.BASE_DIR)
+# The main catalogue (xiangli/locale) and each app's own (xiangli/<app>/locale).
+CATALOGUES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.glob("**/locale") if ".venv" not in p.parts)
 # Directory name under locale/ -> the plural rule the catalogue must declare.
 LOCALES = {
     "zh_Hans": "nplurals=1; plural=0;",
@@ -30,12 +32,15 @@ LOCALES = {
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
 
 
-def po_path(locale: str) -> Path:
-    return LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"
+def po_path(catalogue: str, locale: str) -> Path:
+    return PACKAGE / catalogue / locale / "LC_MESSAGES" / "django.po"
 
 
-def load_po(locale: str) -> polib.POFile:
-    return polib.pofile(str(po_path(locale)))
+def load_po(catalogue: str, locale: str) -> polib.POFile:
+    return polib.pofile(str(po_path(catalogue, locale)))
+
+
+each_catalogue = pytest.mark.parametrize(("catalogue", "locale"), [(c, lo) for c in CATALOGUES for lo in LOCALES])
 
 
 def placeholders(text: str) -> list[str]:
@@ -52,18 +57,22 @@ def test_every_ui_language_has_a_catalogue():
     assert settings.LANGUAGE_CODE == "zh-hans"
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_po_header(locale):
-    po = load_po(locale)
+def test_the_main_catalogue_is_found():
+    assert "locale" in CATALOGUES
+
+
+@each_catalogue
+def test_po_header(catalogue, locale):
+    po = load_po(catalogue, locale)
     assert not po.metadata_is_fuzzy, "the header is marked fuzzy"
     assert po.metadata["Plural-Forms"] == LOCALES[locale]
     assert "charset=UTF-8" in po.metadata["Content-Type"]
     assert len(po) > 0
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_every_entry_is_translated_and_not_fuzzy(locale):
-    po = load_po(locale)
+@each_catalogue
+def test_every_entry_is_translated_and_not_fuzzy(catalogue, locale):
+    po = load_po(catalogue, locale)
     fuzzy = [label(e) for e in po if "fuzzy" in e.flags]
     untranslated = [label(e) for e in po.untranslated_entries() if not e.obsolete]
     empty_plural_forms = [
@@ -77,9 +86,9 @@ def test_every_entry_is_translated_and_not_fuzzy(locale):
     assert not empty_plural_forms, f"plural entries with missing forms in {locale}: {empty_plural_forms}"
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_placeholders_are_kept(locale):
-    po = load_po(locale)
+@each_catalogue
+def test_placeholders_are_kept(catalogue, locale):
+    po = load_po(catalogue, locale)
     wrong = []
     for e in po:
         if e.obsolete:
@@ -96,8 +105,9 @@ def test_placeholders_are_kept(locale):
     assert not wrong, f"placeholders differ in {locale}: {wrong}"
 
 
-def test_english_catalogue_echoes_the_source():
-    po = load_po("en")
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_english_catalogue_echoes_the_source(catalogue):
+    po = load_po(catalogue, "en")
     differs = [
         label(e)
         for e in po
@@ -106,11 +116,11 @@ def test_english_catalogue_echoes_the_source():
     assert not differs, f"English msgstr differs from msgid: {differs}"
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_committed_mo_matches_po(locale):
+@each_catalogue
+def test_committed_mo_matches_po(catalogue, locale):
     """Run `python manage.py compilemessages --ignore ".venv/*"` when this fails."""
-    po = load_po(locale)
-    mo_path = po_path(locale).with_suffix(".mo")
+    po = load_po(catalogue, locale)
+    mo_path = po_path(catalogue, locale).with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is missing: run compilemessages"
     with mo_path.open("rb") as f:
         mo = gettext.GNUTranslations(f)
@@ -190,6 +200,8 @@ def test_every_string_in_the_code_has_a_translation(locale: str, tmp_path: Path)
         [sys.executable, "-m", "django", "makemessages", "-l", locale, "--no-obsolete", "--no-location"],
         cwd=copy, env=env, check=True, capture_output=True,
     )
-    fresh = polib.pofile(str(copy / "locale" / locale / "LC_MESSAGES" / "django.po"))
-    missing = [e.msgid for e in fresh if not e.translated() or "fuzzy" in e.flags]
+    missing = []
+    for catalogue in CATALOGUES:
+        fresh = polib.pofile(str(copy / catalogue / locale / "LC_MESSAGES" / "django.po"))
+        missing += [f"{catalogue}: {e.msgid}" for e in fresh if not e.translated() or "fuzzy" in e.flags]
     assert missing == []

@@ -10,6 +10,7 @@ check, and `logins()` the table printed each time.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 import time
 from collections import Counter
@@ -660,7 +661,30 @@ def build(
             city=city, staff=staff, registry=registry, items=items, planner=planner, rng=rng
         )
         build_cases(maker, cases, rng)
-    return Summary(seconds=time.monotonic() - started, counts=count(today))
+        extras = build_extras(rng, now)
+    counts = count(today)
+    counts["extras"] = extras
+    return Summary(seconds=time.monotonic() - started, counts=counts)
+
+
+def build_extras(rng: random.Random, now: dt.datetime) -> dict[str, int]:
+    """Let every app with a `demo` module add its part to the city, in INSTALLED_APPS order.
+
+    Each `xiangli.<app>.demo.build(rng=..., now=...)` finds the areas, residents and
+    staff built above in the database and returns counts to print ({"help tasks": 40}).
+    """
+    extras: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("xiangli.") or config.label == "demo":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.demo":
+                raise
+            continue
+        extras.update(module.build(rng=rng, now=now))
+    return extras
 
 
 def count(today: dt.date) -> dict[str, Any]:

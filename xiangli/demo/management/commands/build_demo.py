@@ -45,6 +45,7 @@ class Command(BaseCommand):
             f"Cases: {c['cases']} {c['cases_by_state']}.",
             f"{c['overdue']} overdue, {c['due_within_2_days']} due within 2 days, "
             f"{c['rated']} rated; {c['events']} timeline events.",
+            *(f"{name}: {n}" for name, n in c["extras"].items()),
             "",
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo city built in {summary.seconds:.1f} s."))

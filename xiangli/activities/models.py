@@ -1,0 +1,3 @@
+"""Activities and trainings."""
+
+from __future__ import annotations

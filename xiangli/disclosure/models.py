@@ -1,0 +1,3 @@
+"""Public disclosure."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Organisations."""
+
+from __future__ import annotations

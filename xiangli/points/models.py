@@ -1,0 +1,3 @@
+"""Volunteer points and the points supermarket."""
+
+from __future__ import annotations

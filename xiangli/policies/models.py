@@ -1,0 +1,3 @@
+"""Policy finds people."""
+
+from __future__ import annotations

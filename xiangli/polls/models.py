@@ -1,0 +1,3 @@
+"""Deliberation and votes."""
+
+from __future__ import annotations

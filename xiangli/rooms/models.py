@@ -1,0 +1,3 @@
+"""Shared rooms."""
+
+from __future__ import annotations

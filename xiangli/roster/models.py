@@ -1,0 +1,3 @@
+"""Resident roster import and export."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""You nominate, we test."""
+
+from __future__ import annotations

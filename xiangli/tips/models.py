@@ -1,0 +1,3 @@
+"""Tip reports."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Volunteers and the five helps."""
+
+from __future__ import annotations
