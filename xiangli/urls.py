@@ -21,5 +21,6 @@ urlpatterns = [
     path("tips/", include("xiangli.tips.urls")),
     path("policies/", include("xiangli.policies.urls")),
     path("roster/", include("xiangli.roster.urls")),
+    path("", include("xiangli.ops.urls")),
     path("", include("xiangli.front.urls")),
 ]
