@@ -1,0 +1,56 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from xiangli.audit.admin_mixin import AuditedAdmin
+
+from .models import MonthlyTally, PointsAccount, PointsEntry, Redemption, Reward
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """The ledger and its caches are written by the services only: the admin shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "account", "kind", "points", "hours", "reason", "source", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["reason", "source"]
+    raw_id_fields = ["account", "reverses", "actor", "village"]
+    show_full_result_count = False
+
+
+@admin.register(PointsAccount)
+class PointsAccountAdmin(ReadOnlyAdmin):
+    list_display = ["resident", "village", "balance", "earned", "hours", "tasks"]
+    raw_id_fields = ["resident", "village"]
+
+
+@admin.register(MonthlyTally)
+class MonthlyTallyAdmin(ReadOnlyAdmin):
+    list_display = ["month", "village", "account", "points", "hours", "tasks"]
+    raw_id_fields = ["village", "account"]
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "code", "reward", "account", "points", "state"]
+    list_filter = ["state"]
+    raw_id_fields = ["reward", "account", "handed_over_by"]
+
+
+@admin.register(Reward)
+class RewardAdmin(AuditedAdmin):
+    list_display = ["name", "village", "price", "stock", "is_active"]
+    list_filter = ["is_active"]
+    raw_id_fields = ["village"]
