@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 # Apps whose rows a request must always see fresh (see the module's docstring).
-PRIMARY_ONLY_APPS = frozenset({"sessions", "people", "auth", "django_tasks_db", "contenttypes"})
+PRIMARY_ONLY_APPS = frozenset({"sessions", "people", "auth", "django_tasks_database", "contenttypes"})
 
 _on_replica: ContextVar[bool] = ContextVar("xiangli_on_replica", default=False)
 
