@@ -1,3 +1,200 @@
-"""Policy finds people."""
+"""Policy finds people (政策找人): policies with eligibility rules, enrolments, outreach by grid workers."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from xiangli.areas.models import Area
+from xiangli.catalog.models import ServiceItem
+from xiangli.people import scope
+from xiangli.people.models import CASE_READER_ROLES, Resident, User
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LIVE = "live", _("Live")
+    CLOSED = "closed", _("Closed")
+
+
+class PolicyQuerySet(models.QuerySet["Policy"]):
+    def visible_to(self, user: Any) -> PolicyQuerySet:
+        """Policies over or under the areas the user serves: a village sees its county's
+        policies; a county sees those its townships made."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        query = models.Q(pk__in=[])
+        for path in scope.paths_for(user, CASE_READER_ROLES):
+            query |= models.Q(area__path__startswith=path)
+            # Every ancestor of the user's area, the area itself included.
+            parts = [p for p in path.split("/") if p]
+            ancestors = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+            query |= models.Q(area__path__in=ancestors)
+        return self.filter(query)
+
+
+class Policy(models.Model):
+    """A benefit and who is eligible for it, written as a rule over the resident registry.
+
+    The rule is data (see ``rules.py``), edited in a form; running a live policy sends
+    grid workers to every eligible resident of its area who is not yet enrolled.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True,
+                            help_text=_("Short name other rules use to refer to this policy."))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    benefit = models.TextField(_("benefit"), blank=True)
+    documents = models.JSONField(_("documents needed"), default=list, blank=True)
+    rule = models.JSONField(_("eligibility rule"))
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    service_item = models.ForeignKey(
+        ServiceItem, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("service item"),
+        help_text=_("The item a case is opened for when a resident applies."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name_zh
+
+    @property
+    def area_path(self) -> str:
+        return self.area.path
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    ENDED = "ended", _("Ended")
+
+
+class EnrolmentSource(models.TextChoices):
+    OUTREACH = "outreach", _("Grid worker's visit")
+    COUNTER = "counter", _("At the counter")
+    IMPORT = "import", _("Imported")
+
+
+class PolicyEnrolment(models.Model):
+    """A resident receives a policy's benefit. "Not yet enrolled" is a NOT EXISTS on this."""
+
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="enrolments", verbose_name=_("policy"))
+    resident = models.ForeignKey(Resident, models.CASCADE, related_name="+", verbose_name=_("resident"))
+    status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatus.choices,
+                              default=EnrolmentStatus.ENROLLED)
+    enrolled_on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=10, choices=EnrolmentSource.choices)
+    recorded_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["policy", "resident"], name="one_enrolment_per_policy")]
+        indexes = [models.Index(fields=["resident", "policy", "status"], name="enrolment_resident")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id}/{self.resident_id} {self.status}"
+
+
+class OutreachStatus(models.TextChoices):
+    OPEN = "open", _("To visit")
+    ENROLLED = "enrolled", _("Enrolled")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+    UNREACHABLE = "unreachable", _("Not reachable")
+
+
+# Outcomes a grid worker records on a visit.
+OUTCOMES = (OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECLINED, OutreachStatus.UNREACHABLE)
+
+
+class OutreachQuerySet(models.QuerySet["Outreach"]):
+    def visible_to(self, user: Any) -> OutreachQuerySet:
+        """Outreach in the areas the user serves: a grid worker's own grid, a village's, a township's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        query = models.Q(pk__in=[])
+        for path in scope.paths_for(user, CASE_READER_ROLES):
+            query |= models.Q(area_path__startswith=path)
+        return self.filter(query)
+
+
+class Outreach(models.Model):
+    """A visit a grid worker owes an eligible resident who is not yet enrolled."""
+
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="outreach", verbose_name=_("policy"))
+    # Few indexes: a run inserts hundreds of thousands of these at once.
+    resident = models.ForeignKey(Resident, models.CASCADE, related_name="+", verbose_name=_("resident"),
+                                 db_index=False)
+    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False)
+    grid = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("grid"),
+                             db_index=False)
+    # The resident's area path when the task was made: scoping is one prefix match.
+    area_path = models.CharField(max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=OutreachStatus.choices, default=OutreachStatus.OPEN)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    case = models.ForeignKey("cases.Case", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False)
+
+    objects = OutreachQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outreach")
+        verbose_name_plural = _("outreach")
+        constraints = [
+            # Running a policy twice never gives a resident two open visits for it.
+            models.UniqueConstraint(fields=["policy", "resident"], condition=models.Q(status="open"),
+                                    name="one_open_outreach"),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "status"], name="outreach_area_status",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["resident", "policy"], name="outreach_resident_policy"),
+            # Deleting a case clears its link here; only the few linked rows are indexed.
+            models.Index(fields=["case"], name="outreach_case", condition=models.Q(case__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id}/{self.resident_id} {self.status}"
+
+
+class PolicyRun(models.Model):
+    """One run of a policy: when, by whom, how many visits it asked for."""
+
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="runs")
+    by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    eligible = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("policy run")
+        verbose_name_plural = _("policy runs")
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.at:%Y-%m-%d %H:%M}"

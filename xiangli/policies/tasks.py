@@ -1,0 +1,50 @@
+"""Background work of policies: telling villages and grid workers about a run."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from xiangli.notifications.models import Notification
+from xiangli.people.models import Role, RoleAssignment, User
+
+from .models import Outreach, PolicyRun
+
+
+@task()
+def notify_policy_run(run_id: int) -> int:
+    """One inbox message per agent, secretary and grid worker whose area got new visits.
+
+    Counts come from one grouped query; the messages are written with one bulk insert,
+    so a run over a whole city costs a handful of statements, not one per resident.
+    """
+    run = PolicyRun.objects.select_related("policy").get(pk=run_id)
+    made = Outreach.objects.filter(policy=run.policy, created_at=run.at)
+    by_village = dict(made.values_list("village_id").annotate(n=Count("pk")).order_by())
+    by_grid = dict(made.exclude(grid=None).values_list("grid_id").annotate(n=Count("pk")).order_by())
+    assignments = RoleAssignment.objects.filter(
+        role__in=[Role.AGENT, Role.SECRETARY], area_id__in=list(by_village)
+    ).values_list("user_id", "area_id")
+    grid_workers = RoleAssignment.objects.filter(role=Role.GRID_WORKER, area_id__in=list(by_grid)).values_list(
+        "user_id", "area_id"
+    )
+    counts: dict[int, int] = {}
+    for user_id, area_id in assignments:
+        counts[user_id] = counts.get(user_id, 0) + by_village[area_id]
+    for user_id, area_id in grid_workers:
+        counts[user_id] = counts.get(user_id, 0) + by_grid[area_id]
+    active = set(User.objects.filter(pk__in=list(counts), is_active=True).values_list("pk", flat=True))
+    messages = []
+    for user_id, n in counts.items():
+        if user_id not in active:
+            continue
+        texts = []
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                texts.append(_("Policy “%(policy)s”: %(n)d residents to visit in your area. "
+                               "See the outreach list.") % {"policy": run.policy.name, "n": n})
+        messages.append(Notification(user_id=user_id, message_zh=texts[0], message_en=texts[1]))
+    Notification.objects.bulk_create(messages, batch_size=1000)
+    return len(messages)
