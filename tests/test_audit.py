@@ -8,6 +8,7 @@ agent of village B; the site administrator edits roles in the admin.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -269,3 +270,50 @@ def test_anonymising_and_changing_a_password_are_on_the_trail(client, world):
     client.post(reverse("front:account"), {"old_password": "pass-word-123", "new_password1": "Huai-Shu-2026!",
                                            "new_password2": "Huai-Shu-2026!"})
     assert AuditEntry.objects.filter(action="account.password_changed", actor=world.andy).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite trigger")
+def test_on_sqlite_the_trigger_refuses_raw_updates_and_recent_deletes_but_lets_the_purge_through(world):
+    # Installed here, inside the test's transaction (SQLite's DDL is transactional),
+    # with the very statements the migration runs.
+    migration = importlib.import_module("xiangli.audit.migrations.0002_sqlite_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.APPEND_ONLY:
+            cursor.execute(sql)
+    recent = record("case.accepted", actor=world.andy)
+    old = AuditEntry.objects.create(at=timezone.now() - dt.timedelta(days=500), action="case.accepted")
+    for sql in ("UPDATE audit_auditentry SET action = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [recent.pk])
+    assert purge(older_than_days=400) == 1
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert AuditEntry.objects.get(pk=recent.pk).action == "case.accepted" and not AuditEntry.objects.filter(pk=old.pk)
+
+
+def test_deleting_a_device_token_or_a_text_in_the_admin_is_written(client, admin_user, world):
+    from xiangli.api.models import ApiToken
+    from xiangli.api.tokens import issue_token
+    from xiangli.notifications.models import SmsMessage
+
+    issue_token(user=world.andy, name="旧手机")
+    token = ApiToken.objects.get(user=world.andy)
+    client.force_login(admin_user)
+    client.post(reverse("admin:api_apitoken_delete", args=[token.pk]), {"post": "yes"})
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    entry = AuditEntry.objects.get(action="token.deleted")
+    assert entry.actor == admin_user and entry.changes["name"] == ["旧手机", None]
+    assert entry.changes["key_digest"] == ["***", None]  # never the secret itself
+
+    sms = SmsMessage.objects.create(phone="+8613900000001", body="您的办件已受理")
+    client.post(reverse("admin:notifications_smsmessage_delete", args=[sms.pk]), {"post": "yes"})
+    gone = AuditEntry.objects.get(action="sms.deleted")
+    assert gone.actor == admin_user and "13900000001" not in str(gone.changes)
+
+
+def test_cases_cannot_be_deleted_in_the_admin(client, admin_user, world):
+    case = walk_in(world)
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:cases_case_delete", args=[case.pk])).status_code == 403
+    client.post(reverse("admin:cases_case_changelist"), {"action": "delete_selected", "_selected_action": [case.pk],
+                                                          "post": "yes"})
+    assert type(case).objects.filter(pk=case.pk).exists()

@@ -62,6 +62,9 @@ def sync(app: str) -> None:
     if app == "main":
         env["DJANGO_SETTINGS_MODULE"] = "xiangli.settings"
         extra = ["--ignore", "*/.venv/*"]
+        # Apps with a catalogue of their own are left to `sync <app>`.
+        for own in sorted(PACKAGE.glob("*/locale")):
+            extra += ["--ignore", own.parent.name]
     else:
         env.pop("DJANGO_SETTINGS_MODULE", None)  # app mode: only this folder's strings
         extra = []

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "xiangli.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xiangli.people.password_age.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +170,8 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 # Township staff and above (and site administrators) log in with a second factor.
 # Only the demo turns this off, so that visitors can try every role.
 TWO_FACTOR_FOR_SUPERVISORS = envbool("TWO_FACTOR_FOR_SUPERVISORS", "True")
+# MLPS assessors may ask for periodic password change; 0 (the default) follows ASVS.
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 0)
 SESSION_COOKIE_HTTPONLY = True
 
 # Behind nginx (deploy/nginx.conf sets X-Real-IP): take the client's address from it.

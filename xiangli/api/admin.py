@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from xiangli.audit.admin_mixin import AuditedAdmin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(AuditedAdmin):
     """Signed-in devices, to revoke a lost phone's token. Tokens are made only by logging in."""
 
     list_display = ["user", "name", "created_at", "last_used_at"]

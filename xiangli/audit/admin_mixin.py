@@ -28,6 +28,8 @@ AUDIT_NAMES = {
     "areas.centre": "centre",
     "catalog.serviceitem": "service_item",
     "workdays.calendarday": "calendar_day",
+    "api.apitoken": "token",
+    "notifications.smsmessage": "sms",
 }
 
 

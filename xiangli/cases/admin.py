@@ -32,3 +32,7 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A case leaves only by anonymising its resident; its timeline is evidence.
+        return False

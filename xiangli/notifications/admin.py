@@ -3,11 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from xiangli.audit.admin_mixin import AuditedAdmin
+
 from .models import SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SmsMessageAdmin(AuditedAdmin):
     list_display = ["created_at", "masked_phone", "status", "attempts", "backend"]
     list_filter = ["status", "backend"]
     exclude = ["phone"]
