@@ -24,9 +24,10 @@ class TipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["code", "category", "county", "state", "accept_due", "feedback_due"]
     list_filter = ["state", "category", "outcome"]
     list_select_related = ["county"]
-    fields = ["code", "category", "product", "seller", "place", "bought_on", "area", "county", "state", "outcome",
-              "handler", "received_at", "accept_due", "feedback_due", "anonymous"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "code", "category", "product", "seller", "place", "bought_on", "area", "county", "state", "outcome",
+        "handler", "received_at", "accept_due", "feedback_due", "anonymous",
+    )
     show_full_result_count = False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

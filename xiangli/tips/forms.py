@@ -31,7 +31,7 @@ class TipForm(Form):
     place = forms.CharField(label=_("Where it was bought (market, street, village)"), max_length=200)
     township = forms.TypedChoiceField(label=_("Township"), coerce=int)
     bought_on = forms.DateField(label=_("When it was bought"), widget=forms.DateInput(attrs={"type": "date"}))
-    photos = MultipleFileField(  # type: ignore[assignment]
+    photos = MultipleFileField(
         label=_("Photos (up to 5): the goods, the label, the receipt"),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )

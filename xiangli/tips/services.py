@@ -150,7 +150,8 @@ def submit_tip(
         errors["bought_on"] = _("The day it was bought cannot be in the future.")
     elif bought_on < today - dt.timedelta(days=5 * 366):
         errors["bought_on"] = _("Goods bought more than five years ago can no longer be followed up.")
-    if township.kind != AreaKind.TOWNSHIP or township.parent is None:
+    county = township.parent
+    if township.kind != AreaKind.TOWNSHIP or county is None:
         errors["township"] = _("Please choose the township where it was bought.")
     name = name.strip()[:50]
     e164 = ""
@@ -161,7 +162,7 @@ def submit_tip(
             e164 = normalise_phone(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages[0]
-    if errors:
+    if errors or county is None:
         raise ValidationError(errors)
     address_key = _address_key(address)
     _check_flood(address_key, now)
@@ -186,7 +187,7 @@ def submit_tip(
             place=place,
             bought_on=bought_on,
             area=township,
-            county=township.parent,
+            county=county,
             anonymous=anonymous,
             # An anonymous tip keeps no link to the account it was sent from.
             reporter=by if (by is not None and by.is_authenticated and not anonymous) else None,

@@ -43,7 +43,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 form.add_error("township", _("Please choose the township where it was bought."))
             else:
                 result = attempt(form, lambda: services.submit_tip(
-                    by=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                    by=request.user if request.user.is_authenticated else None,
                     category=data["category"], product=data["product"], description=data["description"],
                     seller=data["seller"], place=data["place"], bought_on=data["bought_on"], township=township,
                     anonymous=data["anonymous"], name=data["name"], phone=data["phone"], photos=data["photos"],
@@ -57,7 +57,7 @@ def new(request: HttpRequest) -> HttpResponse:
     else:
         initial: dict[str, Any] = {"anonymous": "yes"}
         if request.user.is_authenticated:
-            initial["name"] = request.user.name  # type: ignore[union-attr]
+            initial["name"] = request.user.name
         form = TipForm(initial=initial)
     return render(request, "tips/new.html", {"form": form})
 
