@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from xiangli.areas.models import Centre
 from xiangli.audit import services as audit
 from xiangli.people import scope
 from xiangli.people.models import Role, User
@@ -79,7 +80,7 @@ def check_times(room: Room, start: dt.datetime, end: dt.datetime, *, now: dt.dat
 
 
 def free_slots_near(room: Room, start: dt.datetime, end: dt.datetime, *,
-                    now: dt.datetime | None = None, ignore: int | None = None) -> list[Slot]:
+                    now: dt.datetime | None = None) -> list[Slot]:
     """The nearest free slots of the same length before and after [start, end), within opening hours.
 
     One query: the room's bookings a week either side, walked in memory.
@@ -88,7 +89,7 @@ def free_slots_near(room: Room, start: dt.datetime, end: dt.datetime, *,
     length = end - start
     window = dt.timedelta(days=SEARCH_DAYS)
     taken = [(b.start, b.end) for b in Booking.objects.active().filter(room=room)
-             .overlapping(start - window, end + window).exclude(pk=ignore).only("start", "end")]
+             .overlapping(start - window, end + window).only("start", "end")]
 
     def clash(s: dt.datetime, e: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
         return [(bs, be) for bs, be in taken if bs < e and be > s]
@@ -195,8 +196,9 @@ def cancel_booking(booking: Booking, *, by: User, check_permission: bool = True)
         if changed != 1:
             raise ValidationError(_("This booking was already cancelled."))
         booking.refresh_from_db()
+        when = booking.cancelled_at.isoformat() if booking.cancelled_at else None
         audit.record("room.cancelled", obj=booking, actor=by, area_path=booking.area_path,
-                     changes={"cancelled_at": [None, booking.cancelled_at.isoformat() if booking.cancelled_at else None]})
+                     changes={"cancelled_at": [None, when]})
     return booking
 
 
@@ -216,3 +218,28 @@ def room_week(room: Room, monday: dt.date) -> list[tuple[dt.date, list[Booking]]
         day = monday + dt.timedelta(days=n)
         days.append((day, [b for b in bookings if timezone.localtime(b.start).date() == day]))
     return days
+
+
+def add_room(
+    *, by: User, centre: Centre, name: str, seats: int = 30, uses: str = "",
+    opens_at: dt.time = dt.time(8, 0), closes_at: dt.time = dt.time(21, 0),
+) -> Room:
+    """A room of the centre that can be booked."""
+    if not scope.serves(by, centre.area.path, BOOKING_ROLES):
+        raise PermissionDenied(_("You do not serve this centre."))
+    name = name.strip()[:100]
+    if not name:
+        raise ValidationError({"name": _("Give the room a name.")})
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("The room must close after it opens.")})
+    if seats < 1:
+        raise ValidationError({"seats": _("A room needs at least one seat.")})
+    if Room.objects.filter(centre=centre, name=name).exists():
+        raise ValidationError({"name": _("The centre already has a room of this name.")})
+    with transaction.atomic():
+        room = Room(centre=centre, name=name, seats=seats, uses=uses.strip()[:255], opens_at=opens_at,
+                    closes_at=closes_at)
+        room.save()
+        audit.record("room.added", obj=room, actor=by, area_path=room.area_path,
+                     changes={"name": [None, name], "seats": [None, seats]})
+    return room
