@@ -10,6 +10,7 @@ import pytest
 from defusedxml import ElementTree
 from django.test import Client
 
+from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.open311 import services
 from xiangli.open311.models import ApiClient
 
@@ -26,6 +27,18 @@ class Hotline:
 def hotline(world: Any) -> Hotline:
     client, key = services.issue_client(by=None, name="12345 hotline", acting_user=world.tom)
     return Hotline(client=client, key=key)
+
+
+@pytest.fixture
+def allowance(world: Any) -> ServiceItem:
+    """A second item that an agent may carry, decided at the township."""
+    return ServiceItem.objects.create(
+        code="DB-001", name_zh="最低生活保障申请", name_en="Apply for the subsistence allowance",
+        category="convenience", department_zh="民政", department_en="Civil affairs",
+        materials_zh=["居民身份证", "收入证明"], materials_en=["ID card", "Proof of income"],
+        level=HandlingLevel.TOWNSHIP, handled_at_zh="乡镇民政所", handled_at_en="Township civil affairs office",
+        promised_days=20,
+    )
 
 
 @pytest.fixture

@@ -30,19 +30,19 @@ def test_discovery_names_the_georeport_v2_endpoint_and_its_formats(world, fmt):
         assert [f.text for f in endpoint.findall("formats/format")] == ["text/xml", "application/json"]
 
 
-def test_service_list_gives_every_active_item_with_the_specified_fields(world, client):
+def test_service_list_gives_every_item_a_third_party_may_file(world, allowance):
     response = get("services.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     services = {s["service_code"]: s for s in response.json()}
-    assert set(services) == {"YL-001", "HJ-001"}
+    # The ID card (HJ-001) must be renewed by the resident in person: no client can file it.
+    assert set(services) == {"YL-001", "DB-001"}
     pension = services["YL-001"]
     assert set(pension) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
     assert pension["service_name"] == "城乡居民基本养老保险待遇领取"
     assert pension["metadata"] is True
-    assert pension["type"] == "realtime"
-    # The ID card must be renewed in person: staff arrange it, so a token comes back.
-    assert services["HJ-001"]["type"] == "batch"
+    # A token always comes back; the request id too when the resident is recognised at once.
+    assert pension["type"] == "batch"
 
 
 def test_service_list_speaks_the_callers_language(world):
@@ -63,19 +63,19 @@ def test_service_list_in_xml_has_the_specified_element_names(world):
     assert first.findtext("metadata") == "true"
 
 
-def test_a_centre_jurisdiction_lists_only_what_that_centre_offers(world):
-    world.centre_b.disabled_items.add(world.idcard)
+def test_a_centre_jurisdiction_lists_only_what_that_centre_offers(world, allowance):
+    world.centre_b.disabled_items.add(allowance)
     codes_b = {s["service_code"] for s in get("services.json", jurisdiction_id=world.village_b.code).json()}
     codes_a = {s["service_code"] for s in get("services.json", jurisdiction_id=world.village_a.code).json()}
     assert codes_b == {"YL-001"}
-    assert codes_a == {"YL-001", "HJ-001"}
+    assert codes_a == {"YL-001", "DB-001"}
 
 
-def test_a_township_offers_an_item_while_any_of_its_centres_does(world):
-    world.centre_b.disabled_items.add(world.idcard)
+def test_a_township_offers_an_item_while_any_of_its_centres_does(world, allowance):
+    world.centre_b.disabled_items.add(allowance)
     assert {s["service_code"] for s in get("services.json", jurisdiction_id=world.township.code).json()} == {
-        "YL-001", "HJ-001"}
-    world.centre_a.disabled_items.add(world.idcard)
+        "YL-001", "DB-001"}
+    world.centre_a.disabled_items.add(allowance)
     assert {s["service_code"] for s in get("services.json", jurisdiction_id=world.township.code).json()} == {
         "YL-001"}
 
@@ -98,7 +98,7 @@ def test_a_grid_is_not_a_jurisdiction(world):
     assert get("services.json", jurisdiction_id=world.grid_a1.code).status_code == 404
 
 
-def test_service_list_takes_two_queries_whatever_its_length(world, django_assert_num_queries):
+def test_service_list_takes_two_queries_whatever_its_length(world, allowance, django_assert_num_queries):
     from xiangli.catalog.models import ServiceItem
 
     for n in range(20):
@@ -141,9 +141,8 @@ def test_service_definition_shows_materials_as_facts_and_asks_the_questions(worl
     assert all(a["required"] is False for a in data["attributes"])
 
 
-def test_an_item_the_resident_must_do_in_person_asks_no_home_visit(world):
-    codes = [a["code"] for a in get("services/HJ-001.json").json()["attributes"]]
-    assert "home_visit" not in codes
+def test_an_item_the_resident_must_do_in_person_has_no_definition_here(world):
+    assert get("services/HJ-001.json").status_code == 404
 
 
 def test_unknown_service_code_is_a_404(world):
@@ -152,10 +151,10 @@ def test_unknown_service_code_is_a_404(world):
     assert response.json()[0]["code"] == 404
 
 
-def test_an_item_switched_off_by_the_centre_is_unknown_in_its_jurisdiction(world):
-    world.centre_a.disabled_items.add(world.idcard)
-    assert get("services/HJ-001.json", jurisdiction_id=world.village_a.code).status_code == 404
-    assert get("services/HJ-001.json", jurisdiction_id=world.village_b.code).status_code == 200
+def test_an_item_switched_off_by_the_centre_is_unknown_in_its_jurisdiction(world, allowance):
+    world.centre_a.disabled_items.add(allowance)
+    assert get("services/DB-001.json", jurisdiction_id=world.village_a.code).status_code == 404
+    assert get("services/DB-001.json", jurisdiction_id=world.village_b.code).status_code == 200
 
 
 def test_an_unknown_format_or_path_is_a_404_in_the_error_format(world):

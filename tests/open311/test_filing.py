@@ -33,13 +33,14 @@ def test_a_known_residents_phone_opens_the_case_at_once(world, hotline, fmt):
     if fmt == "json":
         answer = response.json()
         assert answer[0]["service_request_id"] == case.number
-        assert "token" not in answer[0]
+        assert answer[0]["token"] == Submission.objects.get().token
         assert answer[0]["service_notice"]
     else:
         root = xml(response)
         assert root.tag == "service_requests"
         assert root.findtext("request/service_request_id") == case.number
-        assert [c.tag for c in root.find("request")] == ["service_request_id", "service_notice", "account_id"]
+        assert [c.tag for c in root.find("request")] == ["service_request_id", "token", "service_notice",
+                                                         "account_id"]
     sub = Submission.objects.get()
     assert sub.status == SubmissionStatus.CREATED and sub.case == case
 
@@ -55,6 +56,7 @@ def test_an_unknown_phone_gives_a_token_and_the_submission_waits_for_staff(world
     assert response.status_code == 200
     answer = response.json()[0]
     assert answer["token"] and "service_request_id" not in answer
+    assert answer["service_notice"]
     assert not Case.objects.exists()
     sub = Submission.objects.get(token=answer["token"])
     assert sub.status == SubmissionStatus.PENDING
@@ -66,7 +68,7 @@ def test_a_shared_household_phone_needs_the_name_to_tell_who(world, hotline):
     from tests.conftest import resident
 
     resident("王建军", world.village_a, world.grid_a1, 9, phone="13800000001")  # Alice's son, same phone
-    assert "token" in post("requests.json", filing(hotline, world)).json()[0]
+    assert "service_request_id" not in post("requests.json", filing(hotline, world)).json()[0]
     answer = post("requests.json", filing(hotline, world, last_name="王", first_name="秀英",
                                           service_code="YL-001")).json()[0]
     # The first filing waits as a submission; the named one opens Alice's case at once.
@@ -76,7 +78,7 @@ def test_a_shared_household_phone_needs_the_name_to_tell_who(world, hotline):
 
 def test_a_client_without_a_service_account_always_gets_a_token(world, app_without_account):
     answer = post("requests.json", filing(app_without_account, world)).json()[0]
-    assert "token" in answer
+    assert "token" in answer and "service_request_id" not in answer
     assert not Case.objects.exists()
 
 
@@ -86,22 +88,20 @@ def test_a_service_account_that_does_not_serve_the_village_leaves_it_to_its_staf
     _client, key = services.issue_client(by=None, name="Other hotline", acting_user=world.dora)
     answer = post("requests.json", {"api_key": key, "service_code": "YL-001", "address_id": world.village_a.code,
                                     "phone": "13800000001"}).json()[0]
-    assert "token" in answer
+    assert "service_request_id" not in answer
     assert not Case.objects.exists()
 
 
-def test_an_item_done_only_in_person_waits_for_staff_even_for_a_known_resident(world, hotline):
-    answer = post("requests.json", filing(hotline, world, service_code="HJ-001",
-                                          **{"attribute[home_visit]": None,
-                                             "attribute[materials_at_hand][]": None})).json()[0]
-    assert "token" in answer
-    assert not Case.objects.exists()
+def test_an_item_done_only_in_person_cannot_be_filed(world, hotline):
+    response = post("requests.json", filing(hotline, world, service_code="HJ-001"))
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
 
 
 def test_a_second_filing_of_an_open_matter_waits_for_staff_instead_of_duplicating(world, hotline):
     post("requests.json", filing(hotline, world))
     answer = post("requests.json", filing(hotline, world)).json()[0]
-    assert "token" in answer
+    assert "service_request_id" not in answer
     assert Case.objects.count() == 1
 
 

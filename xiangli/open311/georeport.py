@@ -113,11 +113,9 @@ def errors(fmt: str, status: int, description: str, *, code: int | None = None) 
 
 
 def service_type(item: ServiceItem) -> str:
-    """realtime: an agent may carry it, so a case can be opened at once for a known resident;
-    batch: the resident must come in person, so staff arrange it first (a token is returned)."""
-    from .services import _may_be_carried
-
-    return "realtime" if _may_be_carried(item) else "batch"
+    """batch: a token always comes back. The case is opened at once when the resident is
+    recognised (then the service_request_id comes too), otherwise once staff have found them."""
+    return "batch"
 
 
 def service(item: ServiceItem) -> dict[str, Any]:

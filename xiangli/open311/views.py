@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from xiangli.areas.models import Area, AreaKind, Centre
 from xiangli.cases.models import OPEN_STATES, Case
-from xiangli.catalog.models import ServiceItem
+from xiangli.catalog.models import HandlingLevel, ServiceItem
 
 from . import georeport, services
 from .models import ApiClient, Submission
@@ -114,11 +114,12 @@ def _jurisdiction(request: HttpRequest) -> Area | None:
 
 def _items(area: Area | None) -> Any:
     """The items offered in the jurisdiction: by its centre, or by any centre under it."""
-    items = ServiceItem.objects.filter(active=True)
+    # An item the resident must do in person cannot be filed by a third party.
+    items = ServiceItem.objects.filter(Q(proxy_allowed=True) | Q(level=HandlingLevel.VILLAGE), active=True)
     if area is None:
         return items
     if area.kind == AreaKind.VILLAGE:
-        return ServiceItem.objects.offered_by(area.centre)
+        return items & ServiceItem.objects.offered_by(area.centre)
     switched_off = Centre.disabled_items.through.objects.filter(serviceitem_id=OuterRef(OuterRef("pk")))
     offering = Centre.objects.filter(area__path__startswith=area.path).exclude(
         pk__in=switched_off.values("centre_id"))
@@ -203,9 +204,10 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         sub = services.submit(client, filing)
     except ValidationError as exc:
         raise Open311Error(400, _messages(exc)) from None
-    answer: dict[str, Any] = (
-        {"service_request_id": georeport.request_number(sub.case)} if sub.case else {"token": sub.token}
-    )
+    # The token always comes back, so a client that expects one (type "batch") can follow
+    # it; the service_request_id comes too when the case was opened at once.
+    answer: dict[str, Any] = {"service_request_id": georeport.request_number(sub.case)} if sub.case else {}
+    answer["token"] = sub.token
     answer["service_notice"] = georeport.service_notice(item)
     answer["account_id"] = sub.account_id or None
     return georeport.document(fmt, "service_requests", [answer])
