@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from xiangli.areas.models import Area, Centre
-from xiangli.people import scope
 
 from .models import TRAINING_KINDS, Activity, ActivityKind, ActivityQuerySet, Signup, SignupStatus
 
@@ -57,11 +56,11 @@ def week_programme(centre: Centre, monday: dt.date) -> list[tuple[dt.date, list[
 
 def staff_activities(user: Any) -> ActivityQuerySet:
     """Activities of the areas the user serves as staff (all, for a superuser)."""
-    from .services import READER_ROLES
+    from .services import READER_ROLES, village_paths
 
     if getattr(user, "is_superuser", False):
         return Activity.objects.all()
-    return Activity.objects.in_areas(scope.paths_for(user, READER_ROLES))
+    return Activity.objects.in_areas(village_paths(user, READER_ROLES))
 
 
 def visible_activity(user: Any, activity_id: int) -> Activity:
@@ -101,9 +100,9 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
 
     Two queries: the grouped count and the names of the areas.
     """
-    from .services import READER_ROLES
+    from .services import READER_ROLES, village_paths
 
-    under = ["/"] if getattr(user, "is_superuser", False) else scope.paths_for(user, READER_ROLES)
+    under = ["/"] if getattr(user, "is_superuser", False) else village_paths(user, READER_ROLES)
     if not under:
         return PersonTimes()
     grouped = (

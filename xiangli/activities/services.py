@@ -47,8 +47,20 @@ def may_organise(user: User, centre: Centre) -> bool:
     return scope.serves(user, centre.area.path, ORGANISER_ROLES)
 
 
+def village_paths(user: User, roles: set[Role]) -> list[str]:
+    """Area paths the user serves in the roles, a grid widened to its village:
+    activities belong to the whole village, and its grid workers help at the door."""
+    paths = []
+    for path in scope.paths_for(user, roles):
+        parts = path.strip("/").split("/")
+        paths.append("/" + "/".join(parts[:4]) + "/" if len(parts) > 4 else path)
+    return paths
+
+
 def may_check_in(user: User, activity: Activity) -> bool:
-    return scope.serves(user, activity.area_path, DOOR_ROLES)
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(activity.area_path.startswith(p) for p in village_paths(user, DOOR_ROLES))
 
 
 def create_activity(
