@@ -217,7 +217,8 @@ def _insert_outreach(policy: Policy, now: dt.datetime) -> int:
         f"SELECT %s, r.*, %s, %s, %s FROM ({select_sql}) r{conflict}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [policy.pk, *params, OutreachStatus.OPEN, "", now])
+        stamp = connection.ops.adapt_datetimefield_value(now)  # stored as the ORM stores it
+        cursor.execute(sql, [policy.pk, str(OutreachStatus.OPEN), "", stamp, *params])
         return max(int(cursor.rowcount), 0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from xiangli.notifications.models import Notification
@@ -43,8 +43,10 @@ def notify_policy_run(run_id: int) -> int:
         texts = []
         for lang in ("zh-hans", "en"):
             with translation.override(lang):
-                texts.append(_("Policy “%(policy)s”: %(n)d residents to visit in your area. "
-                               "See the outreach list.") % {"policy": run.policy.name, "n": n})
+                texts.append(ngettext(
+                    "Policy “%(policy)s”: %(n)d resident to visit in your area. See the outreach list.",
+                    "Policy “%(policy)s”: %(n)d residents to visit in your area. See the outreach list.", n,
+                ) % {"policy": run.policy.name, "n": n})
         messages.append(Notification(user_id=user_id, message_zh=texts[0], message_en=texts[1]))
     Notification.objects.bulk_create(messages, batch_size=1000)
     return len(messages)
