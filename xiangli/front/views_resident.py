@@ -24,6 +24,7 @@ from xiangli.cases.access import attachment_response, own_case
 from xiangli.cases.models import Case, Channel, State
 from xiangli.catalog.models import ServiceItem
 from xiangli.notifications.models import Notification
+from xiangli.ops.dbrouter import replica_view
 from xiangli.people import scope
 
 from .access import attempt
@@ -48,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "front/home.html", {"centres": centres[:PAGE], "q": q})
 
 
+@replica_view  # public and read-only: a few seconds' lag is harmless
 def centre(request: HttpRequest, code: str) -> HttpResponse:
     """The service list (服务事项清单) of one centre, by 7+N category."""
     c = centre_by_code(code)
@@ -70,6 +72,7 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@replica_view
 def item(request: HttpRequest, code: str, item_code: str) -> HttpResponse:
     c = centre_by_code(code)
     service = get_object_or_404(ServiceItem.objects.offered_by(c), code=item_code)
