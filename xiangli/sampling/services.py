@@ -119,8 +119,8 @@ def schedule(
     title = title.strip()[:100]
     if len(title) < 2:
         raise ValidationError({"title": _("Please give the event a title.")})
-    if planned_on < timezone.localdate() - dt.timedelta(days=366):
-        raise ValidationError({"planned_on": _("Please give a date within the last year or later.")})
+    if planned_on < timezone.localdate() - dt.timedelta(days=3 * 366):
+        raise ValidationError({"planned_on": _("Please give a date within the last three years or later.")})
     for n in nominations:
         if not n.area_path.startswith(area.path) or n.state != NominationState.OPEN:
             raise ValidationError(_("“%(item)s” cannot be taken into this event.") % {"item": n})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind
 from xiangli.front.access import attempt
+from xiangli.people.models import Resident
 
 from . import services
 from .forms import BatchForm, EventForm, NominationForm
@@ -34,7 +35,9 @@ def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> N
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Nominations of the resident's township, most supported first, with a support button each."""
-    resident = getattr(request.user, "resident", None)
+    # The village, township and county in the same query as the resident.
+    resident = Resident.objects.select_related("village__parent__parent").filter(
+        pk=getattr(request.user, "resident_id", None) or 0).first()
     township = services.township_of(resident) if resident is not None else None
     nominations: list[Nomination] = []
     supported: set[int] = set()
