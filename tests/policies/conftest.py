@@ -47,3 +47,12 @@ def folk(world) -> Folk:
         baby=person("郑小宝", a, g1, dt.date(2025, 5, 5), 17, household="A-7"),
         bob_elder=person("冯七十", b, world.grid_b1, dt.date(1956, 1, 1), 18),
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the pages' language comes from each request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
