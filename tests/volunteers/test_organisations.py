@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xiangli.audit.models import AuditEntry
 from xiangli.organisations import services
-from xiangli.organisations.models import Membership, Organisation, OrgActivity, OrgKind
+from xiangli.organisations.models import Membership, OrgActivity, Organisation, OrgKind
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from xiangli.audit.admin_mixin import AuditedAdmin
 
-from .models import Membership, Organisation, OrgActivity
+from .models import Membership, OrgActivity, Organisation
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from xiangli.audit import services as audit
 from xiangli.people import scope
 from xiangli.people.models import Resident, Role, User
 
-from .models import Membership, Organisation, OrgActivity, OrgKind
+from .models import Membership, OrgActivity, Organisation, OrgKind
 
 # Staff who keep the register of the village's organisations.
 ORG_STAFF_ROLES = {Role.AGENT, Role.SECRETARY, Role.TOWNSHIP_STAFF}

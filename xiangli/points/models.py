@@ -183,7 +183,7 @@ class Redemption(models.Model):
     points = models.PositiveIntegerField(_("points"))
     code = models.CharField(_("collection code"), max_length=12, unique=True)
     # The form's one-time key: a double tap on "redeem" redeems once.
-    request_key = models.CharField(max_length=40, null=True, blank=True)
+    request_key = models.CharField(max_length=40, blank=True, default="")
     state = models.CharField(_("state"), max_length=12, choices=RedemptionState.choices,
                              default=RedemptionState.PENDING)
     created_at = models.DateTimeField(_("redeemed"), default=timezone.now)
@@ -194,7 +194,8 @@ class Redemption(models.Model):
         verbose_name = _("redemption")
         verbose_name_plural = _("redemptions")
         constraints = [
-            models.UniqueConstraint(fields=["account", "request_key"], name="one_redemption_per_request"),
+            models.UniqueConstraint(fields=["account", "request_key"], condition=~models.Q(request_key=""),
+                                    name="one_redemption_per_request"),
         ]
         indexes = [models.Index(fields=["account", "-created_at"], name="redemption_account_recent")]
 

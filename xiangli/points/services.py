@@ -319,7 +319,7 @@ def redeem(reward: Reward, *, by: User, request_key: str = "") -> Redemption:
             raise ValidationError(_("%(name)s is out of stock.") % {"name": current.name})
         redemption = Redemption.objects.create(
             reward=current, account=account, area_path=account.area_path, points=current.price,
-            code=_new_code(), request_key=key or None,
+            code=_new_code(), request_key=key,
         )
         _write(account, kind=EntryKind.SPEND, points=-current.price, by=by,
                reason=_("Redeemed: %(name)s") % {"name": current.name}, source=f"redemption:{redemption.pk}")
@@ -387,7 +387,7 @@ class Mismatch:
 def check_points() -> list[Mismatch]:
     """Recompute every balance and tally from the ledger and list where the caches differ."""
     found: list[Mismatch] = []
-    sums = {
+    sums: dict[int, dict[str, Any]] = {
         row["account_id"]: row
         for row in PointsEntry.objects.order_by().values("account_id").annotate(
             balance=Sum("points"), hours=Sum("hours"), tasks=Sum("tasks"),
@@ -395,12 +395,12 @@ def check_points() -> list[Mismatch]:
         )
     }
     for acc in PointsAccount.objects.values("pk", "balance", "earned", "hours", "tasks").iterator(chunk_size=5000):
-        row = sums.pop(acc["pk"], None) or {}
+        row = sums.pop(acc["pk"], {})
         for name in ("balance", "earned", "hours", "tasks"):
             ledger = row.get(name) or 0
             if Decimal(ledger) != Decimal(acc[name]):
                 found.append(Mismatch(f"account {name}", str(acc["pk"]), acc[name], ledger))
-    tallies = {
+    tallies: dict[tuple[Any, ...], dict[str, Any]] = {
         (r["village_id"], r["tally_month"], r["account_id"]): r
         for r in PointsEntry.objects.filter(tally_month__isnull=False).order_by()
         .values("village_id", "tally_month", "account_id")
@@ -409,11 +409,13 @@ def check_points() -> list[Mismatch]:
     for t in MonthlyTally.objects.values("village_id", "month", "account_id", "points", "hours", "tasks").iterator(
         chunk_size=5000
     ):
-        key = (t["village_id"], t["month"], t["account_id"])
-        row = tallies.pop(key, None) or {}
+        tally: dict[str, Any] = dict(t)
+        key = (tally["village_id"], tally["month"], tally["account_id"])
+        row = tallies.pop(key, {})
         for name in ("points", "hours", "tasks"):
-            if Decimal(row.get(name) or 0) != Decimal(t[name]):
-                found.append(Mismatch(f"tally {name}", f"{key[0]}/{key[1]:%Y-%m}/{key[2]}", t[name], row.get(name)))
+            if Decimal(row.get(name) or 0) != Decimal(tally[name]):
+                found.append(Mismatch(f"tally {name}", f"{key[0]}/{key[1]:%Y-%m}/{key[2]}", tally[name],
+                                      row.get(name)))
     for key, row in tallies.items():
         if row["points"] or row["hours"] or row["tasks"]:
             found.append(Mismatch("tally missing", f"{key[0]}/{key[1]:%Y-%m}/{key[2]}", None, row["points"]))

@@ -12,7 +12,9 @@ from django_tasks import task
 MESSAGES: dict[str, Any] = {
     "redeemed": _("You redeemed %(name)s. Show the code %(code)s at the centre to collect it."),
     "task_claimed": _("Volunteer %(volunteer)s will help you with: %(kind)s."),
-    "task_done": _("%(volunteer)s has finished helping you (%(kind)s). Please confirm on your phone or call the centre."),
+    "task_done": _(
+        "%(volunteer)s has finished helping you (%(kind)s). Please confirm on your phone or call the centre."
+    ),
     "task_confirmed": _("Thank you! Your help (%(kind)s) was confirmed: %(points)s points and %(hours)s hours."),
 }
 # Keys also sent as a text: elderly people living alone often have no smartphone.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -26,7 +27,7 @@ from xiangli.people import scope
 from xiangli.people.models import Role
 
 from . import services
-from .models import MonthlyTally, PointsAccount, PointsEntry, Redemption, RedemptionState, Reward, month_of
+from .models import MonthlyTally, PointsAccount, PointsEntry, Redemption, Reward, month_of
 
 PAGE = 50
 # Every staff role sees the leaderboards of the villages it serves.
@@ -146,7 +147,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 # --- staff ---------------------------------------------------------------------------------------
 
 
-def _served(user: Any, roles: set[str]) -> Q:
+def _served(user: Any, roles: Iterable[str]) -> Q:
     if getattr(user, "is_superuser", False):
         return Q()
     query = Q(pk__in=[])

@@ -103,7 +103,7 @@ def certificate(volunteer: Volunteer) -> bytes:
 
     record = record_of(volunteer)
     village = volunteer.village
-    township = village.parent.name if village.kind == AreaKind.VILLAGE and village.parent_id else ""
+    township = village.parent.name if village.kind == AreaKind.VILLAGE and village.parent is not None else ""
     centre = Centre.objects.filter(area=village).first()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)

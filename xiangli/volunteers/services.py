@@ -158,10 +158,11 @@ def may_confirm(task: HelpTask, user: Any) -> bool:
 
 
 def rule_for(task: HelpTask) -> dict[str, int]:
-    rule = HelpRule.objects.filter(village_id=task.village_id, kind=task.kind).values(
-        "points_per_task", "points_per_hour", "daily_cap"
-    ).first()
-    return rule or dict(DEFAULT_RULE)
+    rule = HelpRule.objects.filter(village_id=task.village_id, kind=task.kind).first()
+    if rule is None:
+        return dict(DEFAULT_RULE)
+    return {"points_per_task": rule.points_per_task, "points_per_hour": rule.points_per_hour,
+            "daily_cap": rule.daily_cap}
 
 
 def points_for(task: HelpTask, *, earned_today: int) -> int:
@@ -194,7 +195,8 @@ def confirm_task(task: HelpTask, *, by: User) -> HelpTask:
         ):
             raise ValidationError(_("This task is not waiting for confirmation."))
         volunteer = task.volunteer
-        assert volunteer is not None  # a done task always has its volunteer
+        if volunteer is None:  # a done task always has its volunteer; the data were changed by hand
+            raise ValidationError(_("This task has no volunteer to pay."))
         points = points_for(task, earned_today=_earned_today(volunteer, now))
         entry = award_points(
             volunteer.resident, points=points, hours=task.hours, by=by, source=task.source_key,
