@@ -127,7 +127,7 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
     for (month, code, kind), (n, walk_ins) in sorted(cells.items(), key=lambda c: (c[0][0], names.get(c[0][1], ""),
                                                                                        c[0][2])):
         report.rows.append({"month": month, "area": names.get(code, code), "kind": labels.get(kind, kind),
-                            "training": kind in TRAINING_KINDS, "n": n, "walk_ins": walk_ins})
+                            "kind_code": kind, "training": kind in TRAINING_KINDS, "n": n, "walk_ins": walk_ins})
         by_kind[str(labels.get(kind, kind))] += n
         report.total += n
         report.walk_ins += walk_ins
