@@ -34,12 +34,14 @@ def cached_aggregate(key: str, seconds: float, compute: Callable[[], T]) -> T:
     """The value of `compute()`, at most `seconds` old; computed on the replica when there is one."""
     if not 0 < seconds <= MAX_AGGREGATE_SECONDS:
         raise ValueError(f"an aggregate is cached for 0 to {MAX_AGGREGATE_SECONDS} seconds, not {seconds}")
-    value = cache.get(_key(key), _MISSING)
-    if value is _MISSING:
-        with on_replica():
-            value = compute()
-        cache.set(_key(key), value, seconds)
-    return value  # type: ignore[return-value]
+    cached = cache.get(_key(key), _MISSING)
+    if cached is not _MISSING:
+        value: T = cached
+        return value
+    with on_replica():
+        value = compute()
+    cache.set(_key(key), value, seconds)
+    return value
 
 
 def forget_aggregate(key: str) -> None:

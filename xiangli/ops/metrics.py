@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -65,7 +65,7 @@ def registry() -> CollectorRegistry:
     """What /metrics shows: this process's (or, in multiprocess mode, all workers') metrics, and the database's."""
     if os.getenv("PROMETHEUS_MULTIPROC_DIR"):
         reg = CollectorRegistry()
-        MultiProcessCollector(reg)
+        MultiProcessCollector(reg)  # type: ignore[no-untyped-call]
     else:
         from prometheus_client import REGISTRY
 
@@ -81,7 +81,7 @@ class _Forward(Collector):
     def __init__(self, source: CollectorRegistry) -> None:
         self.source = source
 
-    def collect(self) -> Iterator[Metric]:
+    def collect(self) -> Iterable[Metric]:
         return self.source.collect()
 
 
