@@ -148,13 +148,6 @@ if replica_url := os.getenv("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=envint("CONN_MAX_AGE", 60))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["xiangli.ops.dbrouter.ReplicaRouter"]
-# A PostgreSQL streaming replica (DATABASE_REPLICA_URL) takes the reads that may lag a
-# few seconds: only views and blocks marked with xiangli.ops.dbrouter.on_replica()
-# read there; all else, and anything that must see its own writes, uses the primary.
-if replica_url := os.getenv("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=envint("CONN_MAX_AGE", 60))
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["xiangli.ops.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -249,13 +242,6 @@ if redis_url := os.getenv("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions read from Redis (written through to the database, which lists a user's
-# sessions on the account page) when SESSIONS_IN_CACHE is on and Redis is configured.
-if redis_url and envbool("SESSIONS_IN_CACHE"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# /metrics (Prometheus) answers these addresses, or a request bearing METRICS_TOKEN.
-METRICS_ALLOWED_ADDRESSES = os.getenv("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1").split(",")
-METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
 # Sessions read from Redis (written through to the database, which lists a user's
 # sessions on the account page) when SESSIONS_IN_CACHE is on and Redis is configured.
 if redis_url and envbool("SESSIONS_IN_CACHE"):
