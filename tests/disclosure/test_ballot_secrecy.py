@@ -85,12 +85,12 @@ def test_no_table_pairs_a_voter_with_an_option(world):
                                         if f.is_relation and f.name != "nominee"})
 
 
-def test_the_trail_and_the_messages_never_carry_the_choice(world, poll, client):
+def test_the_trail_says_who_took_part_never_the_choice(world, poll):
     yes = poll.options.get(label="Yes")
     services.cast_ballot(poll, by=world.alice, option=yes)
     entry = AuditEntry.objects.get(action="poll.voted")
     text = str(entry.changes) + entry.object_repr
-    assert "Yes" not in text and str(yes.pk) not in [str(v) for pair in entry.changes.values() for v in pair]
+    assert set(entry.changes) == {"voter", "channel"} and "Yes" not in text
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row versions (xmin) exist on PostgreSQL only")

@@ -102,7 +102,7 @@ class NoticeVersion(models.Model):
     contractor = models.CharField(_("contractor"), max_length=200, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_on = models.DateField(_("passed acceptance on"), null=True, blank=True)
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
