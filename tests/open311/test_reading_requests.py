@@ -56,7 +56,7 @@ def test_a_request_shows_the_specified_fields_and_no_personal_data(world, fmt):
     assert data["expected_datetime"] == f"{case.due_on.isoformat()}T23:59:59+08:00"
     assert dt.datetime.fromisoformat(data["updated_datetime"]) >= dt.datetime.fromisoformat(
         data["requested_datetime"])
-    assert "Accepted" in data["status_notes"] or "已受理" in data["status_notes"] or data["status_notes"]
+    assert data["status_notes"] == "已受理"
 
 
 def test_done_and_declined_cases_are_closed(world):
@@ -78,7 +78,10 @@ def test_status_notes_name_the_last_step(world):
     cases.accept_case(case, by=world.andy)
     cases.carry_case(case, by=world.andy, note="County social insurance centre")
     data = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/open311/v2/requests/{case.number}.json").json()[0]
-    assert data["status_notes"] == "Carried to a higher office: Carried to a higher office"
+    assert data["status_notes"] == "Carried to a higher office"
+    cases.record_visit(case, by=world.andy)
+    data = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/open311/v2/requests/{case.number}.json").json()[0]
+    assert data["status_notes"] == "Carried to a higher office: Resident came in person"
     assert data["agency_responsible"] == "County social insurance centre"
 
 

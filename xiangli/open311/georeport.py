@@ -199,12 +199,12 @@ def service_request(case: Case, *, notes: bool = False) -> dict[str, Any]:
     household); status_notes is the label of the last step, not the note staff wrote.
     """
     kinds = dict(EventKind.choices)
-    last_step = getattr(case, "last_step", None)
+    state = str(case.get_state_display())
+    step = str(kinds.get(getattr(case, "last_step", None) or "", state))
     data: dict[str, Any] = {
         "service_request_id": request_number(case),
         "status": status_of(case.state),
-        "status_notes": f"{case.get_state_display()}: {kinds[last_step]}" if last_step in kinds
-        else str(case.get_state_display()),
+        "status_notes": state if step == state else f"{state}: {step}",
         "service_name": case.item.name,
         "service_code": case.item.code,
         "description": "",

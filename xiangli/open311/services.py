@@ -217,11 +217,11 @@ def clean_answers(item: ServiceItem, given: dict[str, list[str]]) -> dict[str, A
         if not attr.variable:
             continue  # a fact shown to the resident, not a question
         values = [v.strip() for v in values if v.strip()]
-        keys = {k for k, _label in attr.values}
+        keys = [k for k, _label in attr.values]
         if attr.datatype == "multivaluelist":
             if any(v not in keys for v in values):
                 raise ValidationError(_("“%(code)s” has no such choice.") % {"code": code})
-            answers[code] = sorted(set(values), key=lambda k: [k2 for k2, _n in attr.values].index(k))
+            answers[code] = sorted(set(values), key=keys.index)
         elif values:
             if attr.datatype == "singlevaluelist" and (len(values) > 1 or values[0] not in keys):
                 raise ValidationError(_("“%(code)s” has no such choice.") % {"code": code})
@@ -240,7 +240,8 @@ def answers_text(item: ServiceItem, answers: dict[str, Any]) -> str:
             continue
         labels = dict(attr.values)
         chosen = answers[attr.code]
-        shown = "、".join(labels.get(k, k) for k in chosen) if isinstance(chosen, list) else labels.get(chosen, chosen)
+        picked = chosen if isinstance(chosen, list) else [chosen]
+        shown = "、".join(labels.get(str(k), str(k)) for k in picked)
         lines.append(f"{attr.description} {shown or '—'}")
     return "\n".join(lines)
 
@@ -416,4 +417,4 @@ def reveal_phone(sub: Submission, *, by: User, reason: str) -> str:
 
     audit.record("open311.phone_revealed", obj=sub, actor=by, area_path=sub.area_path,
                  changes={"phone": mask_phone(sub.phone), "reason": reason[:200]})
-    return sub.phone
+    return str(sub.phone)

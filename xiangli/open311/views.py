@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -112,7 +112,7 @@ def _jurisdiction(request: HttpRequest) -> Area | None:
     return area
 
 
-def _items(area: Area | None) -> Any:
+def _items(area: Area | None) -> QuerySet[ServiceItem]:
     """The items offered in the jurisdiction: by its centre, or by any centre under it."""
     # An item the resident must do in person cannot be filed by a third party.
     items = ServiceItem.objects.filter(Q(proxy_allowed=True) | Q(level=HandlingLevel.VILLAGE), active=True)
@@ -127,7 +127,7 @@ def _items(area: Area | None) -> Any:
 
 
 def _item(area: Area | None, code: str) -> ServiceItem:
-    item = _items(area).filter(code=code).first()
+    item: ServiceItem | None = _items(area).filter(code=code).first()
     if item is None:
         raise Open311Error(404, _("Unknown service_code, or not offered in this jurisdiction."))
     return item
@@ -290,7 +290,7 @@ def _positive(request: HttpRequest, name: str, default: int, most: int) -> int:
     return int(raw)
 
 
-def _in_jurisdiction(area: Area | None) -> Any:
+def _in_jurisdiction(area: Area | None) -> QuerySet[Case]:
     cases = Case.objects.all()
     return cases.filter(area_path__startswith=area.path) if area is not None else cases
 
@@ -350,7 +350,7 @@ def _requests(request: HttpRequest, fmt: str, cases: Any) -> HttpResponse:
 @endpoint("GET")
 def service_request(request: HttpRequest, service_request_id: str, *, fmt: str) -> HttpResponse:
     """One case, as a list of one, the way the specification answers."""
-    pk = georeport.case_pk(service_request_id)
+    pk = georeport.case_pk(service_request_id) or 0
     cases = georeport.with_latest_step(_in_jurisdiction(_jurisdiction(request))).filter(pk=pk)
     found = [c for c in cases if georeport.request_number(c) == service_request_id.strip()]
     if not found:

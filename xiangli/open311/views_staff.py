@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from xiangli.front.views_desk import staff_required
 from xiangli.people import scope
-from xiangli.people.models import CASE_INTAKE_ROLES, REVEAL_ROLES, Resident
 from xiangli.people.crypto import digest
 from xiangli.people.masking import mask_phone
+from xiangli.people.models import CASE_INTAKE_ROLES, REVEAL_ROLES, Resident
 
 from . import services
 from .models import Submission
