@@ -43,3 +43,12 @@ def helpers(world) -> Helpers:
         victor=victor, victor_volunteer=register_volunteer(victor.resident, by=world.sam),
         bob_volunteer=register_volunteer(world.bob_resident, by=world.oscar),
     )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are matched in English, the language of the msgids; pages still choose their own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
