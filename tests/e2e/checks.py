@@ -60,7 +60,8 @@ _TEXT_JS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
-    if (el.closest('script, style, select, [lang]:not(html)')) continue;
+    // Notes people wrote (and the names of files they sent) are theirs, in any language.
+    if (el.closest('script, style, select, [lang]:not(html), .timeline .note')) continue;
     if (!el.checkVisibility()) continue;
     parts.push(node.textContent);
   }

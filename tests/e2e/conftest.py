@@ -62,7 +62,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "variant" in metafunc.fixturenames:
+    chosen = any("variant" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
+    if "variant" in metafunc.fixturenames and not chosen:
         metafunc.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])
 
 
