@@ -132,6 +132,8 @@ def schedule(
             state=NominationState.SCHEDULED, event=event
         ) != len(ids):
             raise ValidationError(_("Someone scheduled one of these nominations just now. Please look again."))
+        for n in nominations:
+            n.state, n.event = NominationState.SCHEDULED, event
         audit.record("sampling.event_scheduled", obj=event, actor=by,
                      changes={"title": [None, title], "planned_on": [None, planned_on], "nominations": ids})
     return event
