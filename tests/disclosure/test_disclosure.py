@@ -162,7 +162,8 @@ def test_bad_values_are_named_field_by_field_and_nothing_is_written(world):
 
 
 def test_a_disguised_upload_is_refused_and_nothing_is_written(world):
-    fake = SimpleUploadedFile("receipt.jpg", b"MZ\x90\x00 this is a program, not a photo" * 10, content_type="image/jpeg")
+    program = b"MZ\x90\x00 this is a program, not a photo" * 10
+    fake = SimpleUploadedFile("receipt.jpg", program, content_type="image/jpeg")
     with pytest.raises(ValidationError, match="not a photo or a PDF"):
         services.create_notice(by=world.andy, village=world.village_a, kind="finance", data=FINANCE, receipts=[fake])
     assert not Notice.objects.exists() and not Receipt.objects.exists()

@@ -31,8 +31,10 @@ SPENDING = [
     ("防汛物资（沙袋、雨衣）", "县应急物资站", 1980),
 ]
 NOTICES = [
-    ("2026年度城乡居民医保缴费通知", "请于12月31日前到村党群服务中心或通过手机缴纳，每人380元。低保、特困人员由政府代缴。"),
-    ("村“两委”联席会议决定公示", "经村民代表会议讨论，决定硬化东组生产路800米，资金来源为上级一事一议奖补资金。公示期7天。"),
+    ("2026年度城乡居民医保缴费通知",
+     "请于12月31日前到村党群服务中心或通过手机缴纳，每人380元。低保、特困人员由政府代缴。"),
+    ("村“两委”联席会议决定公示",
+     "经村民代表会议讨论，决定硬化东组生产路800米，资金来源为上级一事一议奖补资金。公示期7天。"),
     ("低保户名单年度复核公示", "本村低保对象年度复核结果已张贴于村务公开栏，如有异议请于10日内向村监委会反映。"),
 ]
 
@@ -106,4 +108,5 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     lamp = next(n for n, _ in made if n.kind == "finance" and n.current and n.current.direction == "spending")
     question = services.ask_question(lamp, by=resident_user, text="这笔钱是哪几个月的？有没有发票？")
     services.answer_question(question, by=agent, text="是上个月的，发票照片已附在下面，原件存村会计处，可随时查看。")
-    return {"disclosed items": len(made), "disclosure questions": Question.objects.filter(notice__village=village).count()}
+    asked = Question.objects.filter(notice__village=village).count()
+    return {"disclosed items": len(made), "disclosure questions": asked}

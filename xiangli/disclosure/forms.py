@@ -9,11 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangli.front.forms import Form, MultipleFileField
 
-from .models import KIND_FIELDS, Direction, Kind, NoticeVersion
-
-
-def _label(name: str) -> Any:
-    return NoticeVersion._meta.get_field(name).verbose_name
+from .models import KIND_FIELDS, Direction, Kind
+from .models import field_label as _label
 
 
 class NoticeForm(Form):

@@ -125,6 +125,12 @@ class NoticeVersion(models.Model):
         return {name: getattr(self, name) for name in KIND_FIELDS[self.notice.kind]}
 
 
+def field_label(name: str) -> Any:
+    """The (lazy, translated) label of a version's field."""
+    field = NoticeVersion._meta.get_field(name)
+    return field.verbose_name if isinstance(field, models.Field) else name
+
+
 def receipt_path(receipt: Receipt, filename: str) -> str:
     # The original name is kept in a column, never in the path: it may carry a person's name.
     return f"receipts/{timezone.now():%Y/%m}/{receipt.notice_id}-{uuid.uuid4().hex}"

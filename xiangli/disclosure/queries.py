@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .models import KIND_FIELDS, Direction, Kind, Notice, NoticeVersion, Receipt
+from .models import KIND_FIELDS, Direction, Kind, Notice, NoticeVersion, Receipt, field_label
 
 
 def display(name: str, value: Any) -> str:
@@ -57,7 +57,7 @@ def history(notice: Notice, versions: list[NoticeVersion], receipts: Iterable[Re
     steps = []
     for before, after in zip(versions, versions[1:], strict=False):
         changes = [
-            Change(label=str(NoticeVersion._meta.get_field(n).verbose_name), old=display(n, getattr(before, n)),
+            Change(label=str(field_label(n)), old=display(n, getattr(before, n)),
                    new=display(n, getattr(after, n)))
             for n in names if getattr(before, n) != getattr(after, n)
         ]
@@ -68,7 +68,7 @@ def history(notice: Notice, versions: list[NoticeVersion], receipts: Iterable[Re
 def facts(version: NoticeVersion, kind: str) -> list[tuple[str, str]]:
     """(label, value) of the current version, title and details left to the page."""
     return [
-        (str(NoticeVersion._meta.get_field(n).verbose_name), display(n, getattr(version, n)))
+        (str(field_label(n)), display(n, getattr(version, n)))
         for n in KIND_FIELDS[kind] if n not in ("title", "body")
     ]
 

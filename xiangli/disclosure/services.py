@@ -115,6 +115,10 @@ def _save_receipts(notice: Notice, number: int, checked: list[CheckedUpload], by
     return len(checked)
 
 
+def _current(notice: Notice) -> NoticeVersion:
+    return NoticeVersion.objects.select_related("notice").filter(notice=notice).order_by("-number")[0]
+
+
 def create_notice(
     *, by: User, village: Area, kind: str, data: Mapping[str, Any], receipts: list[UploadedFile] | None = None
 ) -> Notice:
@@ -148,7 +152,7 @@ def update_draft(
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.published_at is not None:
             raise ValidationError(_("This item is already published; publish a correction instead."))
-        version = NoticeVersion.objects.get(pk=locked.current_id)
+        version = _current(locked)
         before = version.values()
         for name, value in values.items():
             setattr(version, name, value)
@@ -193,7 +197,7 @@ def correct_notice(
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.published_at is None:
             raise ValidationError(_("This item is not published yet; change the draft instead."))
-        previous = NoticeVersion.objects.select_related("notice").get(pk=locked.current_id)
+        previous = _current(locked)
         changes: dict[str, Any] = audit.diff(previous.values(), values)
         if not changes and not checked:
             raise ValidationError(_("Nothing was changed."))

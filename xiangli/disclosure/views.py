@@ -28,7 +28,7 @@ from xiangli.people.models import CASE_READER_ROLES
 
 from . import queries, services
 from .forms import AnswerForm, NoticeForm, QuestionForm
-from .models import Kind, Notice, Question, Receipt
+from .models import Kind, Notice, NoticeQuerySet, Question, Receipt
 
 PAGE = 30
 PUBLIC_MAX_AGE = 120
@@ -121,9 +121,7 @@ def ask(request: HttpRequest, code: str, notice_id: int) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        messages.error(request, _("Please write your question."))
     return redirect("disclosure:notice", code=code, notice_id=item.pk)
 
 
@@ -149,7 +147,7 @@ def receipt(request: HttpRequest, receipt_id: int) -> HttpResponseBase:
 # The desk: cadres draft, publish and correct; staff above answer questions.
 
 
-def _visible(user: Any) -> Any:
+def _visible(user: Any) -> NoticeQuerySet:
     if getattr(user, "is_superuser", False):
         return Notice.objects.all()
     return Notice.objects.in_areas(scope.paths_for(user, CASE_READER_ROLES))

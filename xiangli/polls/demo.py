@@ -48,7 +48,8 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     nominees = rng.sample(voters, min(4, len(voters)))
     opened, closed = now - dt.timedelta(days=40), now - dt.timedelta(days=30)
     election = Poll.objects.create(
-        village=village, area_path=village.path, kind=PollKind.MORAL_MODEL, title="2026年度道德模范（孝老爱亲、邻里互助）评选",
+        village=village, area_path=village.path, kind=PollKind.MORAL_MODEL,
+        title="2026年度道德模范（孝老爱亲、邻里互助）评选",
         description="由村民代表推荐、村道德评议会审核的候选人，全体户主投票产生。",
         electorate=Electorate.HOUSEHOLD_HEADS, min_age=18, opens_at=opened, closes_at=closed, quorum_percent=50,
         created_by=secretary, created_at=opened - dt.timedelta(days=3),

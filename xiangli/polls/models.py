@@ -82,7 +82,8 @@ class Poll(models.Model):
                 results_published_at__isnull=True)),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="poll_closes_after_opens"),
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                   name="poll_closes_after_opens"),
             models.CheckConstraint(condition=models.Q(quorum_percent__gte=1, quorum_percent__lte=100),
                                    name="poll_quorum_percent"),
         ]

@@ -195,7 +195,7 @@ def cast_ballot(
     if resident is None:
         if not getattr(by, "resident_id", None):
             raise PermissionDenied(_("Only residents can vote."))
-        resident = Resident.objects.get(pk=by.resident_id)
+        resident = Resident.objects.get(user=by)
     channel = Channel.ONLINE if own else Channel.COUNTER
     if not own and not may_manage(by, poll.village):
         raise PermissionDenied(_("You do not serve this village's council."))

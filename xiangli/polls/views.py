@@ -26,7 +26,7 @@ from xiangli.people.models import CASE_READER_ROLES, Resident
 
 from . import services
 from .forms import CounterVoteForm, PollForm, VoteForm
-from .models import Poll, VoterRoll
+from .models import Poll, PollQuerySet, VoterRoll
 
 PAGE = 30
 
@@ -102,7 +102,7 @@ def vote(request: HttpRequest, code: str, poll_id: int) -> HttpResponse:
 # The council's desk.
 
 
-def _visible(user: Any) -> Any:
+def _visible(user: Any) -> PollQuerySet:
     if getattr(user, "is_superuser", False):
         return Poll.objects.all()
     return Poll.objects.in_areas(scope.paths_for(user, CASE_READER_ROLES))
