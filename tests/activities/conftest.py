@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,3 +51,12 @@ def make_activity(world: Any, hall: Room) -> Any:
 @pytest.fixture
 def training(make_activity: Any) -> Activity:
     return make_activity()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Service messages read in English here; the page tests see the villagers' Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
