@@ -40,8 +40,8 @@ class TipForm(Form):
         choices=[("yes", _("Report anonymously: you get a tracking code and a secret")),
                  ("no", _("Give my name and phone: only the handler of the report sees them"))],
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,
+    name = forms.CharField(label=_("Name (for a named report)"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Mobile phone (for a named report)"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
