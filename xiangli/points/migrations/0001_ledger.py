@@ -8,10 +8,15 @@ from django.db import migrations, models
 
 
 # On PostgreSQL the database itself refuses to change or remove a ledger row:
-# corrections are new rows (reversals, adjustments), never edits.
+# corrections are new rows (reversals, adjustments), never edits. The one
+# exception is emptying the demo city (`xiangli.points.demo.purge`), which sets
+# xiangli.points_purge for its own transaction.
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION points_entry_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('xiangli.points_purge', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION 'The points ledger is append-only (% refused)', TG_OP;
 END
 $$ LANGUAGE plpgsql;
