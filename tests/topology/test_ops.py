@@ -7,17 +7,19 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from xiangli.areas.models import Area
 from xiangli.cases import services
 from xiangli.cases.models import Case, State
 from xiangli.notifications.tasks import prune_login_failures
 from xiangli.ops import cache as ops_cache
 from xiangli.ops import dbrouter
-from xiangli.ops.dbrouter import ReplicaRouter, on_replica, reading_from_replica, replica_view
+from xiangli.ops.dbrouter import REPLICA, ReplicaRouter, on_replica, reading_from_replica, replica_view
 from xiangli.people.models import User
 
 router = ReplicaRouter()
@@ -28,6 +30,35 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 def replica_configured(monkeypatch):
     """As if DATABASE_REPLICA_URL were set (the real replica is exercised in test_topology.py)."""
     monkeypatch.setattr(dbrouter, "replica_configured", lambda: True)
+
+
+@pytest.fixture
+def replica_alias():
+    """A real "replica" connection to the test database, as TEST: {"MIRROR": "default"} makes in a test run."""
+    connections.settings[REPLICA] = {**connections["default"].settings_dict}
+    # Connected here: the test case lets only connections it knows of, or already open, connect.
+    connections[REPLICA].connect()
+    try:
+        yield connections[REPLICA]
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+        del connections.settings[REPLICA]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marked_reads_run_on_the_replica_connection_and_the_rest_on_the_primary(world, replica_alias):
+    with CaptureQueriesContext(replica_alias) as on_replica_side, CaptureQueriesContext(connection) as on_primary:
+        with on_replica():
+            assert Area.objects.get(code=world.village_a.code).name == "Village A"
+            assert User.objects.get(pk=world.andy.pk).name == "Andy"
+            Area.objects.create(code="410329101299", name="New", name_en="New", kind="village",
+                                parent=world.township)
+        Area.objects.get(code="410329101299")
+    assert ["areas_area" in q["sql"] for q in on_replica_side.captured_queries] == [True]
+    assert any("people_user" in q["sql"] for q in on_primary.captured_queries)
+    assert any(q["sql"].startswith("INSERT") for q in on_primary.captured_queries)
+    assert not any(q["sql"].startswith("INSERT") for q in on_replica_side.captured_queries)
 
 
 def test_without_a_replica_marked_reads_stay_on_the_primary():
