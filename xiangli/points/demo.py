@@ -10,7 +10,7 @@ import random
 
 from django.db import connection, transaction
 
-from xiangli.people.models import Role, RoleAssignment
+from xiangli.people.models import Role
 
 from . import services
 from .models import MonthlyTally, PointsAccount, PointsEntry, Redemption, Reward
