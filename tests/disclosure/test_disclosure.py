@@ -284,3 +284,13 @@ def test_the_desk_shows_another_villages_item_as_not_found(world, spending):
 def test_a_project_page_shows_budget_contractor_start_and_progress(world, project):
     body = client_for().get(reverse("disclosure:notice", args=[world.village_a.code, project.pk])).content.decode()
     assert "80,000.00" in body and "Well Builders Ltd" in body and "2026-09-01" in body and "40%" in body
+
+
+def test_the_public_pages_are_light_and_need_no_javascript(world, spending, poll):
+    for url in [reverse("disclosure:village", args=[world.village_a.code]),
+                reverse("disclosure:notice", args=[world.village_a.code, spending.pk]),
+                reverse("polls:village", args=[world.village_a.code]),
+                reverse("polls:poll", args=[world.village_a.code, poll.pk])]:
+        body = client_for(world.alice).get(url).content
+        assert b"<script" not in body and len(body) < 150_000, url
+        assert b'name="viewport"' in body
