@@ -162,8 +162,9 @@ def test_the_regulator_plans_an_event_from_the_ranking_and_records_batches(world
     event = SamplingEvent.objects.get()
     assert response.status_code == 302 and set(event.nominations.all()) == {tofu, wine}
     url = reverse("sampling:event", args=[event.pk])
-    refused = client.post(url, {"nomination": wine.pk, "item": "散装白酒", "seller": "Zhang's", "sampled_on": "2026-11-20",
-                                "lab": "County food lab", "result": "fail", "failing_indicator": ""})
+    refused = client.post(url, {"nomination": wine.pk, "item": "散装白酒", "seller": "Zhang's",
+                                "sampled_on": "2026-11-20", "lab": "County food lab", "result": "fail",
+                                "failing_indicator": ""})
     assert "Please say which indicator failed." in refused.content.decode()
     assert Batch.objects.count() == 0
     client.post(url, {"nomination": wine.pk, "item": "散装白酒", "seller": "Zhang's", "sampled_on": "2026-11-20",

@@ -19,7 +19,8 @@ from .models import Category, Tip, TipDesk
 
 REPORTS = [
     # category, product, what is wrong, seller, place, days ago, steps
-    (Category.SEED, "玉米种子 郑单958", "一半没出苗，包装袋上的生产许可证号查不到。", "王记种子门市", "镇农资一条街", 2, []),
+    (Category.SEED, "玉米种子 郑单958", "一半没出苗，包装袋上的生产许可证号查不到。", "王记种子门市", "镇农资一条街",
+     2, []),
     (Category.FERTILISER, "复合肥 45%", "化开后底下全是沙子，庄稼没见效果。", "流动货车", "村口", 12, []),
     (Category.PESTICIDE, "吡虫啉可湿性粉剂", "打了三遍蚜虫还在，怀疑有效成分不足。", "惠农农资店", "镇集市", 9,
      ["accept"]),
@@ -27,7 +28,8 @@ REPORTS = [
      ["accept", "investigate"]),
     (Category.PESTICIDE, "草甘膦水剂", "兑水后颜色不对，打了草不死。", "李记农药", "镇集市", 35,
      ["accept", "investigate", "answer"]),
-    (Category.SEED, "小麦种子", "发芽率很低。", "某种子站", "乡政府门口", 60, ["accept", "investigate", "answer", "close"]),
+    (Category.SEED, "小麦种子", "发芽率很低。", "某种子站", "乡政府门口", 60,
+     ["accept", "investigate", "answer", "close"]),
     (Category.OTHER, "兽药", "买的兽药过期了。", "宠物店", "外省", 15, ["reject"]),
 ]
 
