@@ -423,3 +423,15 @@ def test_the_queue_costs_the_same_queries_for_few_or_many_tips(world, desks, dja
     # session, account, desk areas, overdue count, the page of tips, the menu's role check
     with django_assert_num_queries(6):
         assert client.get(reverse("tips:queue")).status_code == 200
+
+
+def test_handing_on_by_the_page(world, desks):
+    tip, _ = send(world)
+    services.transition(tip, "accept", by=desks.hana)
+    client = Browser()
+    client.force_login(desks.hana)
+    page = client.post(reverse("tips:assign", args=[tip.pk]), {"handler": desks.hugo.pk}, follow=True)
+    assert "Handed to Hugo." in page.content.decode()
+    assert Tip.objects.get(pk=tip.pk).handler == desks.hugo
+    refused = client.post(reverse("tips:assign", args=[tip.pk]), {"handler": "nobody"}, follow=True)
+    assert "Please choose whom to hand it to." in refused.content.decode()

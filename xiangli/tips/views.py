@@ -198,8 +198,8 @@ def step(request: HttpRequest, tip_id: int) -> HttpResponse:
 @login_required
 def assign(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = _desk_tip(request, tip_id)
-    to = User.objects.filter(pk=request.POST.get("handler") or 0).first() if str(
-        request.POST.get("handler", "")).isdigit() else None
+    raw = str(request.POST.get("handler", ""))
+    to = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     try:
         if to is None:
             raise ValidationError(_("Please choose whom to hand it to."))
