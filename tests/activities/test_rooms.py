@@ -135,3 +135,11 @@ def test_staff_add_a_room_to_their_centre(world, client):
                                             "opens_at": "08:00", "closes_at": "18:00"})
     assert r.status_code == 302
     assert world.centre_a.rooms.get().name == "阅览室"
+
+
+def test_grid_workers_book_the_rooms_of_their_village(world, hall, client):
+    client.force_login(world.gina)
+    assert hall.name in client.get(reverse("rooms:list")).content.decode()
+    r = client.post(reverse("rooms:week", args=[hall.pk]), {"day": at(1, 9).date().isoformat(), "start": "09:00",
+                                                             "end": "10:00", "kind": "resident", "booked_for": "家访"})
+    assert r.status_code == 302 and Booking.objects.get().booked_by == world.gina

@@ -25,8 +25,11 @@ from xiangli.people import scope
 from xiangli.people.models import Resident, Role, User
 from xiangli.rooms import services as rooms
 from xiangli.rooms.models import BookingKind, Room
+from xiangli.rooms.services import village_paths
 
 from .models import Activity, ActivityKind, OrganiserKind, Signup, SignupStatus, VolunteerService
+
+__all__ = ["village_paths"]  # re-exported: the activity pages scope with it too
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +48,6 @@ SIGNING_SALT = "xiangli.activities.checkin"  # a namespace for signing, not a se
 
 def may_organise(user: User, centre: Centre) -> bool:
     return scope.serves(user, centre.area.path, ORGANISER_ROLES)
-
-
-def village_paths(user: User, roles: set[Role]) -> list[str]:
-    """Area paths the user serves in the roles, a grid widened to its village:
-    activities belong to the whole village, and its grid workers help at the door."""
-    paths = []
-    for path in scope.paths_for(user, roles):
-        parts = path.strip("/").split("/")
-        paths.append("/" + "/".join(parts[:4]) + "/" if len(parts) > 4 else path)
-    return paths
 
 
 def may_check_in(user: User, activity: Activity) -> bool:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from xiangli.areas.models import Centre
+from xiangli.areas.models import KIND_DEPTH, AreaKind, Centre
 from xiangli.audit import services as audit
 from xiangli.people import scope
 from xiangli.people.models import Role, User
@@ -55,8 +55,21 @@ class RoomTaken(ValidationError):
         self.suggestions = suggestions
 
 
+def village_paths(user: User, roles: set[Role]) -> list[str]:
+    """Area paths the user serves in the roles, a grid widened to its village: rooms and
+    activities belong to the whole village, and its grid workers help run them."""
+    paths = []
+    for path in scope.paths_for(user, roles):
+        parts = path.strip("/").split("/")
+        village_depth = KIND_DEPTH[AreaKind.VILLAGE] + 1
+        paths.append("/" + "/".join(parts[:village_depth]) + "/" if len(parts) > village_depth else path)
+    return paths
+
+
 def may_book(user: User, room: Room) -> bool:
-    return scope.serves(user, room.area_path, BOOKING_ROLES)
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(room.area_path.startswith(p) for p in village_paths(user, BOOKING_ROLES))
 
 
 def _open_hours(room: Room, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -225,7 +238,8 @@ def add_room(
     opens_at: dt.time = dt.time(8, 0), closes_at: dt.time = dt.time(21, 0),
 ) -> Room:
     """A room of the centre that can be booked."""
-    if not scope.serves(by, centre.area.path, BOOKING_ROLES):
+    if not (getattr(by, "is_superuser", False)
+            or any(centre.area.path.startswith(p) for p in village_paths(by, BOOKING_ROLES))):
         raise PermissionDenied(_("You do not serve this centre."))
     name = name.strip()[:100]
     if not name:

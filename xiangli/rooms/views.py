@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from xiangli.areas.models import Centre
 from xiangli.front.access import add_errors, attempt
 from xiangli.front.views_desk import staff_required
-from xiangli.people import scope
 
 from . import services
 from .forms import BookingForm, RoomForm
@@ -28,7 +27,7 @@ from .models import Booking, Room
 def _rooms(user: Any) -> Any:
     if getattr(user, "is_superuser", False):
         return Room.objects.all()
-    return Room.objects.in_areas(scope.paths_for(user, services.ROOM_READER_ROLES))
+    return Room.objects.in_areas(services.village_paths(user, services.ROOM_READER_ROLES))
 
 
 def _bookable_centres(user: Any) -> Any:
@@ -36,7 +35,7 @@ def _bookable_centres(user: Any) -> Any:
     if getattr(user, "is_superuser", False):
         return qs
     query = Q(pk__in=[])
-    for p in scope.paths_for(user, services.BOOKING_ROLES):
+    for p in services.village_paths(user, services.BOOKING_ROLES):
         query |= Q(area__path__startswith=p)
     return qs.filter(query)
 
