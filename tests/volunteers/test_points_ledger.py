@@ -127,3 +127,12 @@ def test_a_reversal_needs_a_reason_and_a_role(world):
     with pytest.raises(PermissionDenied):
         services.reverse_entry(entry, reason="no", by=world.alice)
     assert PointsEntry.objects.count() == 1
+
+
+def test_check_points_reports_a_leaderboard_tally_that_drifted_or_went_missing(world):
+    paid(world)
+    MonthlyTally.objects.update(points=7)
+    found = services.check_points()
+    assert [(m.what, m.cached, m.ledger) for m in found] == [("tally points", 7, 10)]
+    MonthlyTally.objects.all().delete()
+    assert [m.what for m in services.check_points()] == ["tally missing"]

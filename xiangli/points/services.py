@@ -21,8 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -384,39 +384,56 @@ class Mismatch:
     ledger: Any
 
 
-def check_points() -> list[Mismatch]:
-    """Recompute every balance and tally from the ledger and list where the caches differ."""
+def check_points(*, limit: int = 1000) -> list[Mismatch]:
+    """Recompute every balance and tally from the ledger and list where the caches differ.
+
+    The comparison runs in the database (one grouped pass over the ledger per
+    cache), so only mismatches come back, whatever the ledger's size.
+    """
+    entry, account, tally = (connection.ops.quote_name(m._meta.db_table)
+                             for m in (PointsEntry, PointsAccount, MonthlyTally))
+    per_account = f"""
+        SELECT account_id, SUM(points) AS balance,
+               SUM(CASE WHEN tally_month IS NULL THEN 0 ELSE points END) AS earned,
+               ROUND(SUM(hours), 1) AS hours, SUM(tasks) AS tasks
+        FROM {entry} GROUP BY account_id"""  # noqa: S608 -- table names from the models
+    per_tally = f"""
+        SELECT village_id, tally_month, account_id, SUM(points) AS points, ROUND(SUM(hours), 1) AS hours,
+               SUM(tasks) AS tasks
+        FROM {entry} WHERE tally_month IS NOT NULL GROUP BY village_id, tally_month, account_id"""  # noqa: S608
     found: list[Mismatch] = []
-    sums: dict[int, dict[str, Any]] = {
-        row["account_id"]: row
-        for row in PointsEntry.objects.order_by().values("account_id").annotate(
-            balance=Sum("points"), hours=Sum("hours"), tasks=Sum("tasks"),
-            earned=Sum("points", filter=Q(tally_month__isnull=False)),
-        )
-    }
-    for acc in PointsAccount.objects.values("pk", "balance", "earned", "hours", "tasks").iterator(chunk_size=5000):
-        row = sums.pop(acc["pk"], {})
-        for name in ("balance", "earned", "hours", "tasks"):
-            ledger = row.get(name) or 0
-            if Decimal(ledger) != Decimal(acc[name]):
-                found.append(Mismatch(f"account {name}", str(acc["pk"]), acc[name], ledger))
-    tallies: dict[tuple[Any, ...], dict[str, Any]] = {
-        (r["village_id"], r["tally_month"], r["account_id"]): r
-        for r in PointsEntry.objects.filter(tally_month__isnull=False).order_by()
-        .values("village_id", "tally_month", "account_id")
-        .annotate(points=Sum("points"), hours=Sum("hours"), tasks=Sum("tasks"))
-    }
-    for t in MonthlyTally.objects.values("village_id", "month", "account_id", "points", "hours", "tasks").iterator(
-        chunk_size=5000
-    ):
-        tally: dict[str, Any] = dict(t)
-        key = (tally["village_id"], tally["month"], tally["account_id"])
-        row = tallies.pop(key, {})
-        for name in ("points", "hours", "tasks"):
-            if Decimal(row.get(name) or 0) != Decimal(tally[name]):
-                found.append(Mismatch(f"tally {name}", f"{key[0]}/{key[1]:%Y-%m}/{key[2]}", tally[name],
-                                      row.get(name)))
-    for key, row in tallies.items():
-        if row["points"] or row["hours"] or row["tasks"]:
-            found.append(Mismatch("tally missing", f"{key[0]}/{key[1]:%Y-%m}/{key[2]}", None, row["points"]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT a.id, a.balance, COALESCE(s.balance, 0), a.earned, COALESCE(s.earned, 0),
+                   ROUND(a.hours, 1), COALESCE(s.hours, 0), a.tasks, COALESCE(s.tasks, 0)
+            FROM {account} a LEFT JOIN ({per_account}) s ON s.account_id = a.id
+            WHERE a.balance <> COALESCE(s.balance, 0) OR a.earned <> COALESCE(s.earned, 0)
+               OR ROUND(a.hours, 1) <> COALESCE(s.hours, 0) OR a.tasks <> COALESCE(s.tasks, 0)
+            ORDER BY a.id LIMIT %s""", [limit])  # noqa: S608
+        for pk, *values in cursor.fetchall():
+            for n, name in enumerate(("balance", "earned", "hours", "tasks")):
+                cached, ledger = values[2 * n], values[2 * n + 1]
+                if Decimal(str(cached)) != Decimal(str(ledger)):
+                    found.append(Mismatch(f"account {name}", str(pk), cached, ledger))
+        cursor.execute(f"""
+            SELECT t.village_id, t.month, t.account_id, t.points, COALESCE(s.points, 0),
+                   ROUND(t.hours, 1), COALESCE(s.hours, 0), t.tasks, COALESCE(s.tasks, 0)
+            FROM {tally} t LEFT JOIN ({per_tally}) s
+              ON s.village_id = t.village_id AND s.tally_month = t.month AND s.account_id = t.account_id
+            WHERE t.points <> COALESCE(s.points, 0) OR ROUND(t.hours, 1) <> COALESCE(s.hours, 0)
+               OR t.tasks <> COALESCE(s.tasks, 0)
+            LIMIT %s""", [limit])  # noqa: S608
+        for village_id, month, account_id, *values in cursor.fetchall():
+            for n, name in enumerate(("points", "hours", "tasks")):
+                cached, ledger = values[2 * n], values[2 * n + 1]
+                if Decimal(str(cached)) != Decimal(str(ledger)):
+                    found.append(Mismatch(f"tally {name}", f"{village_id}/{month}/{account_id}", cached, ledger))
+        cursor.execute(f"""
+            SELECT s.village_id, s.tally_month, s.account_id, s.points
+            FROM ({per_tally}) s LEFT JOIN {tally} t
+              ON s.village_id = t.village_id AND s.tally_month = t.month AND s.account_id = t.account_id
+            WHERE t.id IS NULL AND (s.points <> 0 OR s.hours <> 0 OR s.tasks <> 0)
+            LIMIT %s""", [limit])  # noqa: S608
+        for village_id, month, account_id, points in cursor.fetchall():
+            found.append(Mismatch("tally missing", f"{village_id}/{month}/{account_id}", None, points))
     return found

@@ -52,7 +52,8 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     secretary = staff[Role.SECRETARY]
     grids = list(Area.objects.filter(parent=village, kind=AreaKind.GRID).order_by("code"))
     vera = User.objects.get(login_digest=digest(VOLUNTEER_PHONE))
-    if vera.resident is None:
+    me = vera.resident
+    if me is None:
         me = Resident(name=vera.name, gender="F", birth_date=dt.date(1982, 4, 9), phone=vera.phone,
                       village=village, grid=grids[0] if grids else None, tags=[Tag.PARTY_MEMBER])
         me.save()
@@ -62,11 +63,11 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         HelpRule(village=village, kind=HelpKind.JOB, points_per_task=10, points_per_hour=10, daily_cap=60),
         HelpRule(village=village, kind=HelpKind.CLEANING, points_per_task=5, points_per_hour=10, daily_cap=60),
     ])
-    people = list(Resident.objects.filter(village=village).exclude(pk=vera.resident_id).order_by("pk"))
+    people = list(Resident.objects.filter(village=village).exclude(pk=me.pk).order_by("pk"))
     today = now.date()
     young = [r for r in people if 20 <= r.age_on(today) <= 60]
     elderly = [r for r in people if Tag.LIVING_ALONE in r.tags or r.age_on(today) >= 75]
-    volunteers = [services.register_volunteer(vera.resident, by=secretary)]  # type: ignore[arg-type]
+    volunteers = [services.register_volunteer(me, by=secretary)]
     for resident in rng.sample(young, min(9, len(young))):
         volunteers.append(services.register_volunteer(resident, by=secretary))
     pay = ledger_can_be_emptied()
