@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -126,6 +127,9 @@ def test_a_published_version_can_never_be_changed_in_place(world, spending):
         version.save()
     with pytest.raises(ValidationError, match="already published"):
         services.update_draft(spending, by=world.andy, data={**FINANCE, "amount": Decimal("1")})
+    # Nor can a bulk update, which skips save(): the database refuses it.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        NoticeVersion.objects.filter(notice=spending).update(amount=Decimal("1"))
     assert NoticeVersion.objects.get(notice=spending).amount == Decimal("1200.00")
 
 

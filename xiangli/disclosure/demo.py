@@ -57,6 +57,15 @@ def _first(month: dt.date, back: int) -> dt.date:
     return dt.date(year, index + 1, 1)
 
 
+def _publish(notice: Notice, agent: User, when: dt.datetime) -> Notice:
+    """Publish as the agent did back then: the draft's time is set while it is still a draft."""
+    NoticeVersion.objects.filter(notice=notice).update(created_at=when)
+    services.publish_notice(notice, by=agent)
+    Notice.objects.filter(pk=notice.pk).update(published_at=when, created_at=when)
+    notice.refresh_from_db()
+    return notice
+
+
 def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     resident_user = User.objects.filter(login_digest=digest("+86" + RESIDENT_PHONE)).select_related("resident").first()
     if resident_user is None or resident_user.resident is None:
@@ -80,7 +89,7 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
                       "counterparty": party, "body": ""},
                 receipts=[_receipt(rng, title, amount)] if direction == "spending" else [],
             )
-            made.append((services.publish_notice(notice, by=agent), published))
+            made.append((_publish(notice, agent, published), published))
     projects = [
         {"title": "东组生产路硬化工程", "budget": Decimal("320000"), "contractor": "栾川县路通建设有限公司",
          "started_on": _first(this_month, 2) + dt.timedelta(days=9), "progress": 65,
@@ -92,13 +101,12 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     ]
     for data in projects:
         notice = services.create_notice(by=agent, village=village, kind="project", data=data)
-        made.append((services.publish_notice(notice, by=agent), now - dt.timedelta(days=rng.randint(20, 40))))
+        when = now - dt.timedelta(days=rng.randint(20, 40))
+        made.append((_publish(notice, agent, when), when))
     for title, body in NOTICES:
         notice = services.create_notice(by=agent, village=village, kind="notice", data={"title": title, "body": body})
-        made.append((services.publish_notice(notice, by=agent), now - dt.timedelta(days=rng.randint(1, 15))))
-    for notice, when in made:
-        Notice.objects.filter(pk=notice.pk).update(published_at=when, created_at=when)
-        NoticeVersion.objects.filter(notice=notice).update(created_at=when)
+        when = now - dt.timedelta(days=rng.randint(1, 15))
+        made.append((_publish(notice, agent, when), when))
     # A correction, so the page shows how one reads.
     road = next(n for n, _ in made if n.kind == "project")
     assert road.current is not None  # noqa: S101 -- created above with its first version
