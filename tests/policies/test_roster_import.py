@@ -153,3 +153,28 @@ def test_a_resident_of_another_village_is_not_taken_over(world):
     assert record.rejected[0]["why"] == "This person is registered in a village you do not serve."
     services.apply_import(record, by=world.andy)
     assert Resident.objects.get(pk=world.bob_resident.pk).village == world.village_b
+
+
+def test_bulk_written_residents_get_the_columns_save_derives(world):
+    """roster.services.derive mirrors Resident.save; if save() learns a new derived column, this fails."""
+    from xiangli.roster.services import derive
+
+    saved = Resident(name="吕布", gender="M", birth_date=dt.date(1960, 5, 6), id_number=new_id(150),
+                     phone="+8613712340000", village=world.village_a, grid=world.grid_a2)
+    saved.save()
+    derived = derive(Resident(name="吕布", gender="M", birth_date=dt.date(1960, 5, 6), id_number=new_id(150),
+                              phone="+8613712340000", village=world.village_a, grid=world.grid_a2))
+    skip = {"id", "created_at"}
+    for f in Resident._meta.concrete_fields:
+        if f.attname not in skip:
+            assert getattr(derived, f.attname) == getattr(saved, f.attname), f.attname
+
+
+def test_each_imported_resident_has_its_audit_entry_with_masked_values(world, roster):
+    services.apply_import(check(world, roster), by=world.andy)
+    zhao = Resident.objects.get(id_digest=digest(new_id(101)))
+    entry = AuditEntry.objects.get(action="resident.registered", object_id=str(zhao.pk))
+    assert entry.actor == world.andy and entry.area_path == zhao.area_path
+    assert entry.changes["id_number"][1] == zhao.masked_id_number
+    changed = AuditEntry.objects.get(action="resident.changed", object_id=str(world.alice_resident.pk))
+    assert changed.changes["tags"] == [[], ["party_member"]]
