@@ -252,3 +252,13 @@ def test_the_desk_hides_another_villages_polls(world, poll):
     assert response.status_code == 404 and not VoterRoll.objects.exists()
     assert client_for(world.tom).get(reverse("polls:desk_poll", args=[poll.pk])).status_code == 200
     assert client_for(world.alice).get(reverse("polls:desk")).status_code == 404
+
+
+def test_the_tick_task_publishes_results_of_polls_nobody_opened(world):
+    from xiangli.polls.tasks import publish_poll_results
+
+    poll = make_poll(world)
+    Poll.objects.filter(pk=poll.pk).update(opens_at=timezone.now() - dt.timedelta(days=2),
+                                           closes_at=timezone.now() - dt.timedelta(minutes=1))
+    publish_poll_results.enqueue()  # the tests' task backend runs it at once
+    assert Poll.objects.get(pk=poll.pk).results_published_at is not None
