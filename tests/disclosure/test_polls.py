@@ -262,3 +262,18 @@ def test_the_tick_task_publishes_results_of_polls_nobody_opened(world):
                                            closes_at=timezone.now() - dt.timedelta(minutes=1))
     publish_poll_results.enqueue()  # the tests' task backend runs it at once
     assert Poll.objects.get(pk=poll.pk).results_published_at is not None
+
+
+def test_the_secretary_changes_a_poll_on_the_desk_before_it_opens(world):
+    poll = make_poll(world, opens_in=dt.timedelta(days=1))
+    opens = timezone.localtime(poll.opens_at)
+    form = {"action": "change", "title": "Pave the east lane in spring?", "description": "", "electorate": "residents",
+            "min_age": 18, "opens_at": f"{opens:%Y-%m-%dT%H:%M}",
+            "closes_at": f"{opens + dt.timedelta(days=3):%Y-%m-%dT%H:%M}", "quorum_percent": 40}
+    client_for(world.tom).post(reverse("polls:desk_poll", args=[poll.pk]), form)  # township staff: not the council
+    assert Poll.objects.get(pk=poll.pk).quorum_percent == 50
+    response = client_for(world.sam).post(reverse("polls:desk_poll", args=[poll.pk]), form)
+    assert response.status_code == 302
+    changed = Poll.objects.get(pk=poll.pk)
+    assert changed.title == "Pave the east lane in spring?" and changed.quorum_percent == 40
+    assert AuditEntry.objects.filter(action="poll.changed").count() == 1

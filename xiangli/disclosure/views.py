@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -178,9 +178,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     rows = list(
         visible.select_related("current", "village")
         .annotate(waiting=Count("questions", filter=Q(questions__answered_at__isnull=True)))
-        .order_by("-published_at", "-pk")[offset: offset + PAGE + 1]
+        .order_by(F("published_at").desc(nulls_first=True), "-pk")[offset: offset + PAGE + 1]
     )
-    rows.sort(key=lambda n: n.published_at is not None)  # drafts first within the page
     waiting = list(
         Question.objects.filter(notice__in=visible, answered_at__isnull=True)
         .select_related("notice__current").order_by("asked_at")[:PAGE]
@@ -254,7 +253,7 @@ def desk_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
                 return redirect("disclosure:desk_notice", notice_id=item.pk)
     return render(request, "disclosure/desk_notice.html", {
         **_detail(item), "form": form, "can_publish": can_publish,
-        "can_answer": services.may_answer(request.user, item), "answer_form": AnswerForm(),
+        "can_answer": services.may_answer(request.user, item),
     })
 
 

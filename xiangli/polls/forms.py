@@ -35,6 +35,15 @@ class PollForm(Form):
         return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
 
 
+class PollChangeForm(PollForm):
+    """What may change before a poll opens: everything but its kind and options."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        del self.fields["options"]
+
+
 class VoteForm(Form):
     option = forms.ModelChoiceField(label=_("Your choice"), queryset=Option.objects.none(),
                                     widget=forms.RadioSelect, empty_label=None)

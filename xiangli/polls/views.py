@@ -25,7 +25,7 @@ from xiangli.people import scope
 from xiangli.people.models import CASE_READER_ROLES, Resident
 
 from . import services
-from .forms import CounterVoteForm, PollForm, VoteForm
+from .forms import CounterVoteForm, PollChangeForm, PollForm, VoteForm
 from .models import Poll, PollQuerySet, VoterRoll
 
 PAGE = 30
@@ -159,7 +159,19 @@ def _desk_poll(user: Any, poll_id: int) -> Poll:
 def desk_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
     """A poll for the council: turnout so far, and votes taken in person for residents who come in."""
     item = _desk_poll(request.user, poll_id)
-    can_take = services.may_manage(request.user, item.village) and item.is_open()
+    manages = services.may_manage(request.user, item.village)
+    can_change = manages and item.status() == "upcoming"
+    change_form = PollChangeForm(initial={name: getattr(item, name) for name in services.EDITABLE})
+    if can_change and request.method == "POST" and request.POST.get("action") == "change":
+        change_form = PollChangeForm(request.POST)
+        if change_form.is_valid():
+            changed = attempt(change_form, lambda: services.update_poll(
+                item, by=request.user, **change_form.cleaned_data,  # type: ignore[arg-type]
+            ))
+            if changed is not None:
+                messages.success(request, _("The poll was changed."))
+                return redirect("polls:desk_poll", poll_id=item.pk)
+    can_take = manages and item.is_open()
     # Posted, not put in the address: an ID number or phone must not land in access logs.
     q = request.POST.get("q", "").strip() if can_take and request.method == "POST" else ""
     found: list[tuple[Resident, bool, bool]] = []
@@ -174,6 +186,7 @@ def desk_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
         "voted_so_far": VoterRoll.objects.filter(poll=item).count(),
         "options": options, "show_results": item.results_published_at is not None,
         "total": sum(o.votes for o in options), "form": CounterVoteForm(options=item.options.all()),
+        "can_change": can_change, "change_form": change_form,
     })
 
 
