@@ -18,14 +18,14 @@ class ImportStatus(models.TextChoices):
 class RosterImport(models.Model):
     """An uploaded roster: checked first (the dry run), imported when staff confirm.
 
-    The file holds ID numbers and phones, so it is kept encrypted, only until it is
+    The rows hold ID numbers and phones, so they are kept encrypted, only until they are
     imported; the report keeps rejected values masked.
     """
 
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     filename = models.CharField(_("file"), max_length=150)
-    content = EncryptedTextField(blank=True)  # base64 of the workbook, emptied once imported
+    content = EncryptedTextField(blank=True)  # the rows read, as JSON; emptied once imported
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     new = models.PositiveIntegerField(_("new residents"), default=0)

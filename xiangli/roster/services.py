@@ -8,7 +8,6 @@ transaction. Importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +60,7 @@ def check_roster(*, by: User, filename: str, data: bytes) -> RosterImport:
     with transaction.atomic():
         record = RosterImport.objects.create(
             created_by=by, filename=(filename or "roster.xlsx")[:150],
-            content=base64.b64encode(data).decode("ascii"),
+            content=sheets.dump_rows(sheet),
             rows=plan.rows, new=len(plan.new), updated=len(plan.updated), unchanged=plan.unchanged,
             rejected=plan.rejected,
         )
@@ -73,14 +72,16 @@ def check_roster(*, by: User, filename: str, data: bytes) -> RosterImport:
 def apply_import(record: RosterImport, *, by: User) -> RosterImport:
     """Import a checked roster: new residents added, known ones updated, rejected rows skipped.
 
-    The file is read again (the registry may have changed since the dry run), so the
-    figures saved are what was really done; all of it commits together or not at all.
+    The rows read at the dry run are checked again against the registry (it may have
+    changed meanwhile), so the figures saved are what was really done; all of it
+    commits together or not at all.
     """
     if record.created_by_id != by.pk:
         raise PermissionDenied(_("Only the person who uploaded this roster may import it."))
     if record.status != ImportStatus.CHECKED or not record.content:
         raise ValidationError(_("This roster was already imported."))
-    sheet = sheets.read_roster(base64.b64decode(record.content))
+    # The rows as read at the dry run: what the report showed is what is imported.
+    sheet = sheets.load_rows(record.content)
     with transaction.atomic():
         claimed = RosterImport.objects.filter(pk=record.pk, status=ImportStatus.CHECKED).update(
             status=ImportStatus.APPLIED, applied_at=timezone.now())

@@ -7,7 +7,9 @@ before any parsing, so a 50 MB upload or a zip bomb is refused with a clear mess
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -158,6 +160,25 @@ def _read(rows: Iterable[tuple[Any, ...]]) -> Sheet:
     if not out:
         raise ValidationError(_("The sheet has column names but no residents."))
     return Sheet(columns=columns, rows=out)
+
+
+def dump_rows(sheet: Sheet) -> str:
+    """The rows as JSON, kept (encrypted) between the dry run and the import, so the
+    workbook is parsed once. Dates become ISO text; numbers stay numbers, so an ID
+    number Excel stored as a number is still refused at the import."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.datetime | dt.date | dt.time):
+            return value.isoformat()
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
+    return json.dumps([[n, {k: plain(v) for k, v in cells.items()}] for n, cells in sheet.rows],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def load_rows(text: str) -> Sheet:
+    return Sheet(columns=[], rows=[(int(n), cells) for n, cells in json.loads(text)])
 
 
 def write_workbook(headings: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
