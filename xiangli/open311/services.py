@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiangli.areas.models import Area, AreaKind
 from xiangli.audit import services as audit
@@ -191,7 +192,7 @@ def attributes_of(item: ServiceItem) -> list[Attribute]:
         attrs.append(Attribute(
             code="home_visit", datatype="singlevaluelist",
             description=_("May a grid worker come to your home to collect the materials?"),
-            values=[(YES, _("Yes")), (NO, _("No, I will bring them"))],
+            values=[(YES, pgettext("home visit", "Yes, please come")), (NO, _("No, I will bring them"))],
         ))
     attrs.append(Attribute(
         code="call_back", datatype="singlevaluelist",
