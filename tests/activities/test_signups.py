@@ -168,3 +168,17 @@ def test_cancelling_an_activity_frees_its_room_and_tells_those_signed_up(world, 
         services.cancel_activity(training, by=world.sam)
     assert Booking.objects.active().count() == 0
     assert Notification.objects.filter(resident=world.alice_resident).exists()
+
+
+def test_residents_with_a_place_are_reminded_once_the_day_before(world, training):
+    services.sign_up(training, by=world.alice, resident=world.alice_resident)
+    services.sign_up(training, by=world.andy, resident=world.carl_resident)
+    services.sign_up(training, by=world.bob, resident=world.bob_resident)  # waiting: no reminder
+    too_early = training.start - dt.timedelta(hours=30)
+    assert services.queue_reminders(now=too_early) == 0
+    day_before = training.start - dt.timedelta(hours=20)
+    assert services.queue_reminders(now=day_before) == 2
+    assert services.queue_reminders(now=day_before) == 0
+    alice_says = Notification.objects.get(resident=world.alice_resident).message_zh
+    assert training.title in alice_says and "大礼堂" in alice_says
+    assert not Notification.objects.filter(resident=world.bob_resident).exists()

@@ -59,3 +59,15 @@ def test_bad_hours_are_refused(world, training, hours, ledger):
 def test_staff_of_another_village_cannot_record_service(world, training, ledger):
     with pytest.raises(PermissionDenied):
         services.volunteer_served(training, by=world.oscar, volunteer=world.bob_resident, hours=1)
+
+
+def test_the_real_points_ledger_pays_the_service_once(world, training):
+    points = pytest.importorskip("xiangli.points.services")
+    if not hasattr(points, "award_points"):
+        pytest.skip("the points ledger has not landed")
+    from xiangli.points.models import PointsEntry
+
+    services.volunteer_served(training, by=world.andy, volunteer=world.carl_resident, hours="1.5")
+    services.volunteer_served(training, by=world.andy, volunteer=world.carl_resident, hours="1.5")
+    entry = PointsEntry.objects.get(source=f"activity:{training.pk}:resident:{world.carl_resident.pk}")
+    assert entry.points == 15 and entry.account.resident == world.carl_resident

@@ -130,6 +130,8 @@ class Signup(models.Model):
                                       related_name="+")
     # Came in without a confirmed place (not signed up, or still waiting): counted, but marked.
     walk_in = models.BooleanField(_("walk-in"), default=False)
+    # Set when the day-before reminder was claimed, so two ticks never text twice.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sign-up")

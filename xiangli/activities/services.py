@@ -331,3 +331,31 @@ def cancel_activity(activity: Activity, *, by: User, reason: str = "") -> Activi
         pk = locked.pk
         transaction.on_commit(lambda: tell_cancelled.enqueue(pk))
     return locked
+
+
+# Residents with a place are reminded this long before the start.
+REMIND_BEFORE = dt.timedelta(hours=24)
+
+
+def queue_reminders(*, now: dt.datetime | None = None) -> int:
+    """Claim the places of activities starting within a day that were not reminded yet,
+    and queue one reminder each. Returns how many. Called from `manage.py tick`.
+
+    Each place is claimed with a conditional update (reminded_at still empty), so two
+    ticks running at once never send the same reminder twice.
+    """
+    from .tasks import remind
+
+    now = now or timezone.now()
+    due = list(
+        Signup.objects.filter(status=SignupStatus.CONFIRMED, reminded_at__isnull=True,
+                              activity__cancelled_at__isnull=True,
+                              activity__start__gt=now, activity__start__lte=now + REMIND_BEFORE)
+        .values_list("pk", flat=True)[:5000]
+    )
+    queued = 0
+    for pk in due:
+        if Signup.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now) == 1:
+            remind.enqueue(pk)
+            queued += 1
+    return queued

@@ -47,6 +47,33 @@ def tell_promoted(signup_id: int) -> int:
     return 1
 
 
+def _reminder_text(signup: Signup) -> str:
+    a = signup.activity
+    return _("Reminder: “%(title)s” on %(when)s at %(where)s. Show your code at the door.") % {
+        "title": a.title, "when": _when(a), "where": a.where}
+
+
+@task()
+def remind(signup_id: int) -> int:
+    """The day-before reminder: inbox message and text to a resident with a place."""
+    signup = Signup.objects.select_related("activity__room", "resident").filter(pk=signup_id).first()
+    if signup is None or signup.status != SignupStatus.CONFIRMED or signup.activity.cancelled_at is not None:
+        return 0
+    zh, en = _both(_reminder_text, signup)
+    Notification.objects.create(resident=signup.resident, message_zh=zh, message_en=en)
+    if signup.resident.phone:
+        send_sms(phone=signup.resident.phone, body=zh)
+    return 1
+
+
+@task()
+def queue_activity_reminders() -> int:
+    """For `manage.py tick`: queue the day-before reminders that are due."""
+    from .services import queue_reminders
+
+    return queue_reminders()
+
+
 @task()
 def tell_cancelled(activity_id: int) -> int:
     """Inbox messages to everyone with a place or on the waiting list of a cancelled activity."""
