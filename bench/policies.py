@@ -78,7 +78,8 @@ def roster_xlsx(rows: int, village: Any, grids: list[Any], rng: random.Random) -
         tags = rng.choice(["", "", "", "低保", "独居", "残疾", "党员"])
         sheet.append([
             name, number, village.code, rng.choice(grids).code if grids else None,
-            f"1{rng.choice('3589')}{i:09d}"[:11] if i % 3 == 0 else None, f"B{i // 4:05d}", "是" if i % 4 == 0 else "否",
+            f"1{rng.choice('3589')}{i:09d}"[:11] if i % 3 == 0 else None, f"B{i // 4:05d}",
+            "是" if i % 4 == 0 else "否",
             tags, (rng.randint(1, 4) if tags == "残疾" else None),
         ])
     buffer = io.BytesIO()

@@ -16,7 +16,8 @@ ENROLLED_SHARE = {"pension-60": 0.7, "elderly-allowance": 0.5, "pension-contribu
 
 
 def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
-    admin = RoleAssignment.objects.filter(role=Role.CITY_ADMIN, area__kind="city").select_related("user", "area").first()
+    admin = (RoleAssignment.objects.filter(role=Role.CITY_ADMIN, area__kind="city")
+             .select_related("user", "area").first())
     if admin is None:
         return {}
     policies = create_seed_policies(by=admin.user, area=admin.area)

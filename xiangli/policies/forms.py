@@ -4,7 +4,7 @@ value under one combinator), with the rule's JSON editable as text for power use
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,8 +50,8 @@ class PolicyForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], items: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = areas
-        self.fields["service_item"].choices = [("", _("— none —")), *items]
+        cast(forms.ChoiceField, self.fields["area"]).choices = areas
+        cast(forms.ChoiceField, self.fields["service_item"]).choices = [("", _("— none —")), *items]
         for i in range(ROWS):
             self.fields[f"kind_{i}"] = forms.ChoiceField(label=_("Condition"), choices=KINDS, required=False)
             self.fields[f"op_{i}"] = forms.ChoiceField(label=_("Comparison"), choices=OP_CHOICES, required=False,
@@ -122,7 +122,8 @@ def initial_for_rule(rule: dict[str, Any]) -> dict[str, Any]:
         if "tag" in leaf:
             rows.update({f"kind_{i}": "not_tag" if negate else "tag", f"value_{i}": leaf["tag"]})
         elif "enrolled_in" in leaf:
-            rows.update({f"kind_{i}": "not_enrolled_in" if negate else "enrolled_in", f"value_{i}": leaf["enrolled_in"]})
+            rows.update({f"kind_{i}": "not_enrolled_in" if negate else "enrolled_in",
+                         f"value_{i}": leaf["enrolled_in"]})
         elif negate:
             return initial
         elif "household_has_tag" in leaf:

@@ -105,7 +105,7 @@ def _clean_fields(
     code = code.strip().lower()
     if not code:
         errors["code"] = _("Please give the policy a short code.")
-    elif Policy.objects.filter(code=code).exclude(pk=policy.pk if policy else None).exists():
+    elif Policy.objects.filter(code=code).exclude(pk__in=[policy.pk] if policy else []).exists():
         errors["code"] = _("Another policy already has this code.")
     if not name_zh.strip():
         errors["name_zh"] = _("Please enter the name.")

@@ -76,7 +76,8 @@ def export_residents(
                  for r in rows for f in ("id_number", "phone")],
                 batch_size=1000,
             )
-        audit.record("personal_data.exported" if full else "roster.exported", actor=by, area_path=audit.user_area_path(by),
+        audit.record("personal_data.exported" if full else "roster.exported", actor=by,
+                     area_path=audit.user_area_path(by),
                      object_type="people.resident", object_repr=what[:200],
                      changes={"residents": len(rows), "full": full, **({"reason": reason} if full else {})})
     return data

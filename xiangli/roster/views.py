@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 by=request.user, filename=upload.name or "", data=upload.read()))  # type: ignore[arg-type]
             if record is not None:
                 return redirect("roster:import_detail", import_id=record.pk)
-    recent = list(RosterImport.objects.filter(created_by=request.user).order_by("-created_at")
+    recent = list(RosterImport.objects.filter(created_by_id=request.user.pk).order_by("-created_at")
                   .only("pk", "filename", "created_at", "status", "rows", "new", "updated")[:10])
     return render(request, "roster/home.html", {
         "form": form, "may_import": may_import, "recent": recent, "export_form": ExportFilterForm(),
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _own_import(request: HttpRequest, import_id: int) -> RosterImport:
-    record = RosterImport.objects.filter(pk=import_id, created_by=request.user).first()
+    record = RosterImport.objects.filter(pk=import_id, created_by_id=request.user.pk).first()
     if record is None:
         raise Http404
     return record
