@@ -145,7 +145,7 @@ def test_a_wrong_or_revoked_api_key_is_a_403(world, hotline):
     services.revoke(hotline.client, by=None)
     response = post("requests.json", filing(hotline, world))
     assert response.status_code == 403
-    assert "revoked" in response.json()[0]["description"]
+    assert "api_key" in response.json()[0]["description"]
     assert not Submission.objects.exists()
 
 
