@@ -116,9 +116,10 @@ def load_ledger(accounts: list[tuple[int, int]], rows: int, rng: random.Random, 
             buffer = io.StringIO()
             for n in range(rows):
                 account, village = accounts[n % len(accounts)]
-                month = months[(n * 7919) % MONTHS]
+                month = months[(n // len(accounts)) % MONTHS]  # each account's rows spread over every month
                 when = f"{month.isoformat()} {8 + n % 10:02d}:{n % 60:02d}:00+08"
-                if n % 20 == 19:
+                # Every twentieth row of each account is a spend, so no balance goes below zero.
+                if (n // len(accounts)) % 20 == 19:
                     buffer.write(f"{account}\tspend\t-{5 + n % 10}\t0\t0\tRedeemed\t{village}\t\\N\t{when}\n")
                 else:
                     buffer.write(f"{account}\tearn\t{10 + n % 25}\t{1 + n % 3}.5\t1\tHelp task\t{village}\t"

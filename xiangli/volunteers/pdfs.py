@@ -62,7 +62,8 @@ def heart_cards(village: Area, *, help_url: str) -> bytes:
     canvas.setTitle(_("Heart cards: %(village)s") % {"village": village.name})
     page_w, page_h = A4
     margin_x, margin_y = (page_w - 2 * CARD_W) / 3, 12 * mm
-    helps = " · ".join(str(label) for label in HelpKind.labels)
+    # The CID font has no middle dot (·): the helps are set apart by spaces.
+    helps = "  ".join(str(label) for label in HelpKind.labels)
     for n, resident in enumerate(residents):
         slot = n % 10
         if n and slot == 0:
@@ -79,7 +80,7 @@ def heart_cards(village: Area, *, help_url: str) -> bytes:
         canvas.setFont(CJK_FONT, 12)
         canvas.drawString(x + 4 * mm, y + CARD_H - 15 * mm, resident.name)
         canvas.setFont(CJK_FONT, 8)
-        canvas.drawString(x + 4 * mm, y + CARD_H - 20 * mm, f"{village.name} · {card_number(resident)}")
+        canvas.drawString(x + 4 * mm, y + CARD_H - 20 * mm, f"{village.name}  {card_number(resident)}")
         canvas.setFont(CJK_FONT, 9)
         canvas.drawString(x + 4 * mm, y + CARD_H - 27 * mm, _("Centre hotline: %(phone)s") % {"phone": hotline or "—"})
         canvas.drawString(x + 4 * mm, y + CARD_H - 33 * mm,
