@@ -202,13 +202,13 @@ class Cluster:
             proc.wait()
 
     # -- the parts -----------------------------------------------------------
-    def start_databases(self) -> None:
+    def start_primary(self) -> None:
         self.pg.mkdir()
         if os.geteuid() == 0:
             shutil.chown(self.pg, "postgres", "postgres")
-        primary, replica = self.pg / "primary", self.pg / "replica"
         bin_ = postgres_bin()
         assert bin_ is not None
+        primary = self.pg / "primary"
         self.run(*self.as_postgres(bin_ / "initdb", "-D", primary, "-U", "postgres", "--auth=trust", "-E", "UTF8",
                                    "--no-sync", "--no-instructions"))
         with open(primary / "postgresql.conf", "a") as conf:
@@ -217,22 +217,40 @@ class Cluster:
                        "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 32MB\n")
         self.run(*self.as_postgres(bin_ / "pg_ctl", "-D", primary, "-l", self.pg / "primary.log", "-w", "start"))
         self.run(bin_ / "createdb", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres", "xiangli")
-        # The replica is a copy of the primary that keeps replaying its changes
-        # (-R writes primary_conninfo and standby.signal).
-        self.run(*self.as_postgres(bin_ / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary_port, "-U",
-                                   "postgres", "-D", replica, "-R", "-X", "stream", "--checkpoint=fast"))
-        with open(replica / "postgresql.conf", "a") as conf:
-            conf.write(f"port = {self.replica_port}\nhot_standby = on\n")
-        self.run(*self.as_postgres(bin_ / "pg_ctl", "-D", replica, "-l", self.pg / "replica.log", "-w", "start"))
         self.start("redis", "redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no")
 
+    def start_replica(self) -> None:
+        """A copy of the primary that keeps replaying its changes (-R writes primary_conninfo and standby.signal)."""
+        bin_ = postgres_bin()
+        assert bin_ is not None
+        replica = self.pg / "replica"
+        self.run(*self.as_postgres(bin_ / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary_port, "-U",
+                                   "postgres", "-D", replica, "-R", "-X", "stream", "--checkpoint=fast"),
+                 name="replica")
+        with open(replica / "postgresql.conf", "a") as conf:
+            conf.write(f"port = {self.replica_port}\nhot_standby = on\n")
+        self.run(*self.as_postgres(bin_ / "pg_ctl", "-D", replica, "-l", self.pg / "replica.log", "-w", "start"),
+                 name="replica")
+
     def prepare_app(self) -> None:
+        """Migrate the primary while the replica is copied from it and the static files are collected."""
         env = self.env()
-        self.run(VENV_BIN / "python", "manage.py", "migrate", "--no-input", "-v", "0", env=env, name="migrate")
-        self.run(VENV_BIN / "python", "manage.py", "collectstatic", "--no-input", "-v", "0", env=env, name="migrate")
-        out = self.run(VENV_BIN / "python", "-c", "from tests.topology.seed import main; main()", env=env, name="seed")
+        python = VENV_BIN / "python"
+        side = [threading.Thread(target=self.start_replica),
+                threading.Thread(target=self.run, args=(python, "manage.py", "collectstatic", "--no-input", "-v", "0"),
+                                 kwargs={"env": env, "name": "collectstatic"})]
+        for thread in side:
+            thread.start()
+        self.run(python, "manage.py", "migrate", "--no-input", "-v", "0", env=env, name="migrate")
+        out = self.run(python, "-c", "from tests.topology.seed import main; main()", env=env, name="seed")
         self.world = json.loads(out.strip().splitlines()[-1])
+        for thread in side:
+            thread.join()
+        if not (self.pg / "replica" / "postmaster.pid").exists():
+            raise RuntimeError("the replica did not start:\n" + self.tail("replica"))
+        if not (self.folder / "static" / "staticfiles.json").exists():
+            raise RuntimeError("collectstatic failed:\n" + self.tail("collectstatic"))
 
     def start_app(self, n: int) -> None:
         port = self.app_ports[n]
@@ -325,7 +343,7 @@ def topology() -> Iterator[Cluster]:
     (folder / "logs").mkdir()
     cluster = Cluster(folder=folder, pg=folder / "pg")
     try:
-        cluster.start_databases()
+        cluster.start_primary()
         cluster.prepare_app()
         cluster.start_app(0)
         cluster.start_app(1)
@@ -336,7 +354,8 @@ def topology() -> Iterator[Cluster]:
         wait_for(lambda: cluster.request("GET", "/health/")[0] == 200, "health through nginx")
         yield cluster
     except BaseException:
-        for name in ("migrate", "seed", "app0", "app1", "worker", "nginx", "nginx-error"):
+        for name in ("setup", "replica", "collectstatic", "migrate", "seed", "app0", "app1", "worker", "nginx",
+                     "nginx-error"):
             if text := cluster.tail(name, 15):
                 print(f"--- {name}.log ---\n{text}")  # noqa: T201 -- shown by pytest on failure
         raise

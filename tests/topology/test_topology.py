@@ -8,10 +8,13 @@ PostgreSQL, so the PostgreSQL pass would only repeat it. It takes about a minute
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import threading
 import time
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -78,6 +81,24 @@ def test_the_production_topology_files_notifies_survives_a_dead_app_and_a_restar
         wait_for(lambda: any(case["number"] in t for t in cluster.gateway.texts_to(first["phone"])),
                  "the resident's text about the new case", timeout=30)
         assert cluster.sql("SELECT DISTINCT status FROM notifications_smsmessage") == [("sent",)]
+
+        # nginx serves the static files itself, refuses oversized uploads, and keeps /metrics inside;
+        # Prometheus scrapes each app process, which sums its workers' figures.
+        manifest = json.loads((cluster.folder / "static" / "staticfiles.json").read_text())["paths"]
+        css = cluster.url(f"/static/{manifest['css/xiangli.css']}")
+        with urllib.request.urlopen(css, context=cluster.tls_context(), timeout=10) as resp:  # noqa: S310
+            assert resp.status == 200 and "immutable" in resp.headers["Cache-Control"]
+        assert "xiangli.css" not in cluster.tail("app0", 1000) + cluster.tail("app1", 1000)
+        big = cluster.request("POST", "/api/v1/cases", {"description": "x" * 13 * 1024 * 1024})
+        assert big[0] == 413
+        assert cluster.request("GET", "/metrics")[0] == 404
+        app = f"http://127.0.0.1:{cluster.app_ports[1]}"  # plain HTTP inside the network: no redirect to TLS
+        for _ in range(4):  # to both workers, most likely
+            assert urllib.request.urlopen(f"{app}/health/", timeout=10).status == 200  # noqa: S310
+        metrics = urllib.request.urlopen(f"{app}/metrics", timeout=10).read().decode()  # noqa: S310
+        count = re.search(r'xiangli_request_seconds_count\{method="GET",view="ops:health"\} (\d+)', metrics)
+        assert count and int(float(count[1])) >= 4
+        assert "xiangli_task_queue_depth" in metrics and "xiangli_overdue_cases 0.0" in metrics
 
         # 2. Read back from the replica-backed public page: the centre's figures.
         for action in ("accept", "complete"):
