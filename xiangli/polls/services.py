@@ -204,6 +204,10 @@ def cast_ballot(
     if not is_eligible(poll, resident):
         raise ValidationError(_("%(name)s is not among those who may vote on this poll.") % {"name": resident.name}
                               if not own else _("You are not among those who may vote on this poll."))
+    already = (_("You have already voted on this poll. Each person votes once.") if own
+               else _("%(name)s has already voted on this poll. Each person votes once.") % {"name": resident.name})
+    if has_voted(poll, resident):
+        raise ValidationError(already)  # early, without queueing for the lock; the constraint still decides
     try:
         with transaction.atomic():
             # The poll's row lock orders each ballot against the closing of the poll,
@@ -225,10 +229,7 @@ def cast_ballot(
             audit.record("poll.voted", obj=locked, actor=by, area_path=locked.area_path,
                          changes={"voter": [None, resident.pk], "channel": [None, channel]})
     except IntegrityError:
-        raise ValidationError(
-            _("You have already voted on this poll. Each person votes once.") if own
-            else _("%(name)s has already voted on this poll. Each person votes once.") % {"name": resident.name}
-        ) from None
+        raise ValidationError(already) from None
 
 
 def publish_results(poll: Poll, *, now: dt.datetime | None = None) -> Poll:
