@@ -101,6 +101,9 @@ def document(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpRespon
         body = json.dumps(_json_clean(data), ensure_ascii=False).encode()
     response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     response["Vary"] = "Accept-Language"
+    # Dashboards in a browser may read it from their own site: no cookie is ever used
+    # here (clients send api_key), so allowing every origin exposes nothing more.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
