@@ -27,7 +27,7 @@ MIN_TARGET_PX = 44
 MAX_FIRST_LOAD_BYTES = 150 * 1024
 
 # Words a Chinese page may show in Latin letters: units and names that are not UI text.
-LATIN_ALLOWED = {"KB", "MB", "PDF", "SMS", "English", "Xiangli"}
+LATIN_ALLOWED = {"English"}
 
 # The interactive elements a person taps or tabs to.
 INTERACTIVE = "a[href], button, input:not([type=hidden]), select, textarea, summary"
@@ -81,7 +81,8 @@ _AXE_JS = """async () => {
 }"""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# Words, not codes: an untranslated string has lower-case letters; "CUTU" or "PDF" does not.
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
 
 
 @dataclass

@@ -48,6 +48,7 @@ def _missing() -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the group markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reason = _missing()
     grouped = config.pluginmanager.hasplugin("xdist")
@@ -125,7 +126,8 @@ class Server:
             self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
             self._pg(f'CREATE DATABASE "{self.pg_name}"')
         self.manage("migrate", "--no-input", "-v", "0")
-        self.manage("build_demo", "--residents", "300", "--cases", "100")
+        # Small, for speed (the size tests/test_demo.py builds); XIANGLI_E2E_DEMO_ARGS to change.
+        self.manage("build_demo", *os.environ.get("XIANGLI_E2E_DEMO_ARGS", "--residents 300 --cases 200").split())
         self.manage("collectstatic", "--no-input", "-v", "0")
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
@@ -183,7 +185,8 @@ def report() -> Iterator[Report]:
     r = Report()
     yield r
     if r.pages and (out := os.environ.get("XIANGLI_E2E_REPORT")):
-        Path(out).write_text(r.summary(), encoding="utf-8")
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        Path(f"{out}.{worker}" if worker else out).write_text(r.summary(), encoding="utf-8")
 
 
 @pytest.hookimpl(wrapper=True)

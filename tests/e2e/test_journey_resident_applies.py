@@ -51,8 +51,11 @@ def test_a_resident_applies_with_a_photo_and_rates_the_finished_case(ui: Callabl
         assert agent.t("Saved.") in agent.messages()
         assert agent.t(state.label) in agent.fact("State")
 
-    # Back home, she sees it done and rates it; a rating without stars is refused beside the stars.
-    resident.goto(case_page.removeprefix(resident.base))
+    # Back home, a message tells her it is done; it leads to the case, where she rates it.
+    # A rating sent without stars is refused beside the stars.
+    resident.submit(resident.link("Messages"))
+    resident.submit(resident.page.locator(".inbox a", has_text=number).first)
+    assert resident.page.url == case_page
     assert resident.t(State.DONE.label) in resident.fact("State")
     rating = resident.page.locator("form.rating")
     resident.novalidate(rating)
