@@ -171,3 +171,17 @@ def test_wrong_method_is_refused_in_the_error_format(world):
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert response.json()[0]["code"] == 405
+
+
+def test_reading_with_a_key_counts_against_it_and_a_bad_key_is_refused(world, hotline):
+    from xiangli.open311.models import Usage
+
+    assert get("services.json", api_key=hotline.key).status_code == 200
+    assert Usage.objects.filter(client=hotline.client, window="m").get().count == 1
+    response = get("services.xml", api_key="o311_nope")
+    assert response.status_code == 403
+    assert xml(response).findtext("error/code") == "403"
+
+
+def test_browser_dashboards_may_read_the_answers(world):
+    assert get("services.json")["Access-Control-Allow-Origin"] == "*"
