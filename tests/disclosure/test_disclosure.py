@@ -298,3 +298,14 @@ def test_the_public_pages_are_light_and_need_no_javascript(world, spending, poll
         body = client_for(world.alice).get(url).content
         assert b"<script" not in body and len(body) < 150_000, url
         assert b'name="viewport"' in body
+
+
+def test_the_admin_shows_disclosures_and_polls_but_cannot_rewrite_them(world, spending, poll):
+    from xiangli.people.models import User
+
+    admin = User.objects.create_superuser("13900000099", "pass-word-123")
+    client = client_for(admin)
+    for name in ["disclosure_notice", "disclosure_question", "polls_poll"]:
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:disclosure_notice_change", args=[spending.pk])).status_code == 200
+    assert client.get(reverse("admin:polls_poll_add")).status_code == 403
