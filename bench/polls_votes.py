@@ -142,7 +142,7 @@ def main() -> int:
     }
     for key, value in figures.items():
         print(f"{key}: {value}")
-    save_json("polls_votes", {"command": line, "machine": machine(), **figures})
+    save_json("polls_votes.json", {"command": line, "machine": machine(), **figures})
     return 0 if figures["counts_equal_roll"] and refused_second == args.voters else 1
 
 
