@@ -94,3 +94,23 @@ def test_door_page_finds_by_name_and_marks_walk_ins(world, training, client, mon
     client.post(reverse("activities:desk_checkin", args=[training.pk]), {"resident": world.carl_resident.pk})
     page = client.get(reverse("activities:manage", args=[training.pk])).content.decode()
     assert "walk-in" in page.lower() or "现场" in page
+
+
+def test_the_door_page_costs_the_same_queries_however_many_signed_up(world, make_activity, client,
+                                                                      django_assert_num_queries):
+    from xiangli.people.idnumbers import make_id_number
+    from xiangli.people.models import Resident
+
+    big = make_activity(capacity=5)
+    for n in range(8):
+        r = Resident(name=f"村民{n}", gender="M", birth_date=dt.date(1960, 1, 1), village=world.village_a,
+                     id_number=make_id_number("410329", dt.date(1960, 1, 1), 200 + n, "M"))
+        r.save()
+        services.sign_up(big, by=world.andy, resident=r)
+    client.force_login(world.andy)
+    url = reverse("activities:manage", args=[big.pk])
+    client.get(url)
+    # session, user, roles, the activity, its sign-ups with residents, its volunteers
+    with django_assert_num_queries(6):
+        body = client.get(url).content.decode()
+    assert "村民7" in body

@@ -54,7 +54,8 @@ def test_months_are_counted_in_local_time(world, make_activity):
     first = (timezone.localdate().replace(day=1) + dt.timedelta(days=40)).replace(day=1)
     start = dt.datetime.combine(first, dt.time(0, 30), tzinfo=timezone.get_current_timezone())
     a = Activity.objects.create(centre=world.centre_a, title="夜校", kind="class", start=start,
-                                end=start + dt.timedelta(hours=1), capacity=5, place="x", created_by=world.andy)
+                                end=start + dt.timedelta(hours=1), capacity=5, place="x", created_by=world.andy,
+                                attended=1)
     Signup.objects.create(activity=a, resident=world.alice_resident, status="confirmed", created_by=world.andy,
                           checked_in_at=start)
     from xiangli.activities.queries import person_times

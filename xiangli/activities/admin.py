@@ -26,7 +26,9 @@ class ActivityAdmin(AuditedAdmin):
 class SignupAdmin(AuditedAdmin):
     list_display = ["activity", "resident", "status", "checked_in_at", "walk_in"]
     list_filter = ["status", "walk_in"]
-    raw_id_fields = ["activity", "resident", "created_by", "checked_in_by"]
+    raw_id_fields = ["activity", "resident", "created_by"]
+    # Check-ins feed the activity's person-times; they are made at the door, not here.
+    readonly_fields = ["status", "checked_in_at", "checked_in_by", "walk_in"]
     list_select_related = ["activity", "resident"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

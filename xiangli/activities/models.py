@@ -74,6 +74,10 @@ class Activity(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     area_path = models.CharField(max_length=255, editable=False, default="")
+    # Person-times (人次), kept by check-in under the activity's row lock, so that the
+    # report sums one row per activity instead of counting every check-in.
+    attended = models.PositiveIntegerField(_("person-times"), default=0, editable=False)
+    walk_ins = models.PositiveIntegerField(_("of which walk-ins"), default=0, editable=False)
 
     objects = ActivityQuerySet.as_manager()
 

@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from xiangli.areas.models import Area, Centre
 
-from .models import TRAINING_KINDS, Activity, ActivityKind, ActivityQuerySet, Signup, SignupStatus
+from .models import TRAINING_KINDS, Activity, ActivityKind, ActivityQuerySet, SignupStatus
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -98,7 +98,7 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
     """Person-times of the areas the user serves, rolled up one level below them:
     a township sees its villages, a county its townships, the city its counties.
 
-    Two queries: the grouped count and the names of the areas.
+    Two queries: the sums of the activities' person-times and the names of the areas.
     """
     from .services import READER_ROLES, village_paths
 
@@ -106,19 +106,19 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
     if not under:
         return PersonTimes()
     grouped = (
-        Signup.objects.filter(checked_in_at__isnull=False, activity__in=staff_activities(user).filter(
-            start__gte=local_midnight(since), start__lt=local_midnight(until + dt.timedelta(days=1))))
-        .annotate(month=TruncMonth("activity__start"))
-        .values("month", "activity__kind", "activity__area_path")
-        .annotate(n=Count("pk"), walk_ins=Count("pk", filter=Q(walk_in=True)))
+        staff_activities(user).filter(start__gte=local_midnight(since),
+                                      start__lt=local_midnight(until + dt.timedelta(days=1)), attended__gt=0)
+        .annotate(month=TruncMonth("start"))
+        .values("month", "kind", "area_path")
+        .annotate(n=Sum("attended"), walk_in_count=Sum("walk_ins"))
         .order_by()
     )
     cells: dict[tuple[dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for g in grouped:
         month = g["month"].date() if isinstance(g["month"], dt.datetime) else g["month"]
-        key = (month, _rolled_up_code(g["activity__area_path"], under), g["activity__kind"])
+        key = (month, _rolled_up_code(g["area_path"], under), g["kind"])
         cells[key][0] += g["n"]
-        cells[key][1] += g["walk_ins"]
+        cells[key][1] += g["walk_in_count"]
     names = {a.code: a.display_name for a in Area.objects.filter(code__in={k[1] for k in cells}).only(
         "code", "name", "name_en")}
     labels = dict(ActivityKind.choices)

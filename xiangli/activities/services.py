@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,6 +243,8 @@ def check_in(
         signup.checked_in_at = now
         signup.checked_in_by = by
         signup.save()
+        Activity.objects.filter(pk=locked.pk).update(
+            attended=F("attended") + 1, walk_ins=F("walk_ins") + (1 if signup.walk_in else 0))
         audit.record("activity.checked_in", obj=signup, actor=by, area_path=locked.area_path,
                      changes={"activity": [None, locked.pk], "walk_in": [None, signup.walk_in]})
     return signup

@@ -172,7 +172,6 @@ def desk(request: HttpRequest) -> HttpResponse:
     qs = queries.staff_activities(request.user).select_related("centre", "room").annotate(
         taken=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
         waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITING)),
-        came=Count("signups", filter=Q(signups__checked_in_at__isnull=False)),
     )
     qs = qs.filter(end__lt=now).order_by("-start", "-pk") if past else qs.filter(end__gte=now).order_by("start", "pk")
     try:
