@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from xiangli.areas.models import Area
-from xiangli.cases.models import OPEN_STATES, Case, CaseEvent, EventKind
+from xiangli.cases.models import OPEN_STATES, Case, CaseEvent, EventKind, State
 from xiangli.catalog.models import ServiceItem
 
 from .services import Attribute
@@ -195,35 +195,52 @@ def address_of(village: Area) -> str:
     return f"{parent.display_name} {village.display_name}" if parent else village.display_name
 
 
-def service_request(case: Case, *, notes: bool = False) -> dict[str, Any]:
-    """One case as a GeoReport request: no name, phone, words or coordinates of the resident.
+class RequestWriter:
+    """Writes cases as GeoReport requests, working out each label once per response.
 
-    The address is the village (never the grid or a point, which could single out a
-    household); status_notes is the label of the last step, not the note staff wrote.
+    No name, phone, words or coordinates of the resident: the address is the village
+    (never the grid or a point, which could single out a household); status_notes is
+    the label of the state and of the last step, not the note staff wrote.
     """
-    kinds = dict(EventKind.choices)
-    state = str(case.get_state_display())
-    step = str(kinds.get(getattr(case, "last_step", None) or "", state))
-    data: dict[str, Any] = {
-        "service_request_id": request_number(case),
-        "status": status_of(case.state),
-        "status_notes": state if step == state else f"{state}: {step}",
-        "service_name": case.item.name,
-        "service_code": case.item.code,
-        "description": "",
-        "agency_responsible": case.carried_to or case.item.department,
-        "service_notice": service_notice(case.item),
-        "requested_datetime": w3c(case.submitted_at),
-        "updated_datetime": w3c(getattr(case, "last_step_at", None) or case.submitted_at),
-        "expected_datetime": due_datetime(case.due_on),
-        "address": address_of(case.village),
-        "address_id": case.village.code,
-        "zipcode": "",
-    }
-    if notes:
-        data["notes"] = [
-            {"datetime": w3c(e.at), "type": e.kind, "summary": str(kinds.get(e.kind, e.kind)),
-             "status": "closed" if e.kind in CLOSING_EVENTS else "open"}
-            for e in case.events.all()
-        ]
-    return data
+
+    def __init__(self) -> None:
+        self.states = {k: str(v) for k, v in State.choices}
+        self.steps = {k: str(v) for k, v in EventKind.choices}
+        self.notices: dict[int, str] = {}
+
+    def notice(self, item: ServiceItem) -> str:
+        if item.pk not in self.notices:
+            self.notices[item.pk] = service_notice(item)
+        return self.notices[item.pk]
+
+    def request(self, case: Case, *, notes: bool = False) -> dict[str, Any]:
+        state = self.states.get(case.state, case.state)
+        step = self.steps.get(getattr(case, "last_step", None) or "", state)
+        data: dict[str, Any] = {
+            "service_request_id": request_number(case),
+            "status": status_of(case.state),
+            "status_notes": state if step == state else f"{state}: {step}",
+            "service_name": case.item.name,
+            "service_code": case.item.code,
+            "description": "",
+            "agency_responsible": case.carried_to or case.item.department,
+            "service_notice": self.notice(case.item),
+            "requested_datetime": w3c(case.submitted_at),
+            "updated_datetime": w3c(getattr(case, "last_step_at", None) or case.submitted_at),
+            "expected_datetime": due_datetime(case.due_on),
+            "address": address_of(case.village),
+            "address_id": case.village.code,
+            "zipcode": "",
+        }
+        if notes:
+            data["notes"] = [
+                {"datetime": w3c(e.at), "type": e.kind, "summary": self.steps.get(e.kind, e.kind),
+                 "status": "closed" if e.kind in CLOSING_EVENTS else "open"}
+                for e in case.events.all()
+            ]
+        return data
+
+
+def service_request(case: Case, *, notes: bool = False) -> dict[str, Any]:
+    """One case as a GeoReport request (see RequestWriter)."""
+    return RequestWriter().request(case, notes=notes)

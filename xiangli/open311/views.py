@@ -343,8 +343,8 @@ def _requests(request: HttpRequest, fmt: str, cases: Any) -> HttpResponse:
         from django.db.models import prefetch_related_objects
 
         prefetch_related_objects(cases, "events")
-    return georeport.document(fmt, "service_requests",
-                              [georeport.service_request(c, notes=notes) for c in cases])
+    writer = georeport.RequestWriter()
+    return georeport.document(fmt, "service_requests", [writer.request(c, notes=notes) for c in cases])
 
 
 @endpoint("GET")
