@@ -10,6 +10,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from xiangli.areas.models import Area, AreaKind
 from xiangli.people.crypto import digest
 from xiangli.people.models import Resident, Role, RoleAssignment, Tag, User
@@ -70,12 +72,24 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     volunteers = [services.register_volunteer(me, by=secretary)]
     for resident in rng.sample(young, min(9, len(young))):
         volunteers.append(services.register_volunteer(resident, by=secretary))
+    # The demo resident: one request waiting, one done by the demo volunteer for her to confirm.
+    wang = Resident.objects.filter(phone_digest=digest(RESIDENT_PHONE), village=village).first()
+    if wang is not None:
+        services.ask_for_help(by=secretary, resident=wang, kind=HelpKind.SHOPPING, note="米和油",
+                              channel=TaskChannel.HEART_CARD)
+        to_confirm = services.ask_for_help(by=secretary, resident=wang, kind=HelpKind.CLEANING,
+                                           channel=TaskChannel.HEART_CARD)
+        services.claim_task(to_confirm, by=vera)
+        services.finish_task(to_confirm, by=vera, hours="1.5")
     pay = ledger_can_be_emptied()
-    tasks = 0
+    tasks = 2 if wang is not None else 0
     for n in range(36):
-        asker = rng.choice(elderly or people)
+        asker = rng.choice([r for r in elderly or people if r != wang] or people)
         kind = rng.choice(HelpKind.values)
-        task = services.ask_for_help(by=secretary, resident=asker, kind=kind, channel=TaskChannel.HEART_CARD)
+        try:
+            task = services.ask_for_help(by=secretary, resident=asker, kind=kind, channel=TaskChannel.HEART_CARD)
+        except ValidationError:  # this resident already has requests waiting: ask for someone else
+            continue
         tasks += 1
         asked = now - dt.timedelta(days=rng.uniform(0, 55), hours=rng.uniform(0, 8))
         volunteer = rng.choice(volunteers)
@@ -100,15 +114,4 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
                                  reason=f"{task.get_kind_display()} · {asker.name}", by=secretary, when=asked)
             HelpTask.objects.filter(pk=task.pk).update(points=entry.points, confirmed_by=secretary,
                                                        confirmed_at=asked + dt.timedelta(hours=6))
-    # The demo resident: one request waiting, one done by the demo volunteer for her to confirm.
-    wang = Resident.objects.filter(phone_digest=digest(RESIDENT_PHONE), village=village).first()
-    if wang is not None:
-        waiting = services.ask_for_help(by=secretary, resident=wang, kind=HelpKind.SHOPPING,
-                                        note="米和油", channel=TaskChannel.HEART_CARD)
-        to_confirm = services.ask_for_help(by=secretary, resident=wang, kind=HelpKind.CLEANING,
-                                           channel=TaskChannel.HEART_CARD)
-        services.claim_task(to_confirm, by=vera)
-        services.finish_task(to_confirm, by=vera, hours="1.5")
-        tasks += 2
-        del waiting
     return {"volunteers": Volunteer.objects.filter(village=village).count(), "help tasks": tasks}
