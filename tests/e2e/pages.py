@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from .ui import AGENT, RESIDENT, Ui
 
-CENTRE = "/c/410324101201/"  # 庙子村党群服务中心, the demo resident's centre (fixed by the demo's seed)
-
 
 def resident_pages(ui: Ui) -> dict[str, str]:
     """Log the resident in; the addresses of her main pages by name."""

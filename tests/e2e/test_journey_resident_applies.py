@@ -29,6 +29,13 @@ def test_a_resident_applies_with_a_photo_and_rates_the_finished_case(ui: Callabl
     assert resident.fact("Materials to bring")
 
     resident.submit(resident.link("Apply online"))
+    # A file that is not a photo is refused with a message she can read, and nothing is sent.
+    resident.field("Photos of your materials").set_input_files(
+        [{"name": "说明.png", "mimeType": "image/png", "buffer": "不是照片".encode()}])
+    resident.submit(resident.button("Send application"))
+    refusal = resident.t("%(name)s is not a photo or a PDF. Please send a JPEG, PNG or PDF file.", name="说明.png")
+    assert refusal in resident.page.locator("form .errorlist").inner_text()
+
     resident.field("Anything the agent should know").fill("腿脚不便，请代办员上门取材料。")
     resident.field("Photos of your materials").set_input_files([png("户口本.png"), png("身份证.png", "#36c")])
     resident.submit(resident.button("Send application"))
