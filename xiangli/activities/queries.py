@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -108,7 +108,8 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
     grouped = (
         staff_activities(user).filter(start__gte=local_midnight(since),
                                       start__lt=local_midnight(until + dt.timedelta(days=1)), attended__gt=0)
-        .annotate(month=TruncMonth("start"))
+        # A date, not an aware datetime: Django would otherwise localise every row in Python.
+        .annotate(month=TruncMonth("start", output_field=DateField()))
         .values("month", "kind", "area_path")
         .annotate(n=Sum("attended"), walk_in_count=Sum("walk_ins"))
         .order_by()
@@ -121,7 +122,7 @@ def person_times(user: Any, *, since: dt.date, until: dt.date) -> PersonTimes:
         cells[key][1] += g["walk_in_count"]
     names = {a.code: a.display_name for a in Area.objects.filter(code__in={k[1] for k in cells}).only(
         "code", "name", "name_en")}
-    labels = dict(ActivityKind.choices)
+    labels = {k: str(v) for k, v in ActivityKind.choices}
     report = PersonTimes()
     by_kind: dict[str, int] = defaultdict(int)
     for (month, code, kind), (n, walk_ins) in sorted(cells.items(), key=lambda c: (c[0][0], names.get(c[0][1], ""),
