@@ -145,10 +145,11 @@ class OutreachQuerySet(models.QuerySet["Outreach"]):
 class Outreach(models.Model):
     """A visit a grid worker owes an eligible resident who is not yet enrolled."""
 
-    policy = models.ForeignKey(Policy, models.CASCADE, related_name="outreach", verbose_name=_("policy"))
-    # Few indexes: a run inserts hundreds of thousands of these at once.
-    resident = models.ForeignKey(Resident, models.CASCADE, related_name="+", verbose_name=_("resident"),
-                                 db_index=False)
+    # Few indexes: a run inserts hundreds of thousands of these at once. The index on
+    # (policy, resident) serves the policy's lookups; the resident's own serves deletions.
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="outreach", verbose_name=_("policy"),
+                               db_index=False)
+    resident = models.ForeignKey(Resident, models.CASCADE, related_name="+", verbose_name=_("resident"))
     village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False)
     grid = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("grid"),
                              db_index=False)
@@ -174,7 +175,7 @@ class Outreach(models.Model):
         indexes = [
             models.Index(fields=["area_path", "status"], name="outreach_area_status",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
-            models.Index(fields=["resident", "policy"], name="outreach_resident_policy"),
+            models.Index(fields=["policy", "resident"], name="outreach_policy_resident"),
             # Deleting a case clears its link here; only the few linked rows are indexed.
             models.Index(fields=["case"], name="outreach_case", condition=models.Q(case__isnull=False)),
         ]
