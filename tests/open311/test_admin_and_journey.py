@@ -86,3 +86,15 @@ def test_a_client_lists_reads_files_and_follows_a_case_to_closed(world, hotline,
     cases.complete_case(case, by=world.andy)
     assert status()["status"] == "closed"
     assert read(get(f"tokens/{filed['token']}.{fmt}"))[0]["service_request_id"] == number
+
+
+def test_submissions_are_read_only_in_the_admin_and_never_show_the_phone(world, hotline, admin_client):
+    from xiangli.open311.models import Submission
+
+    post("requests.json", {"api_key": hotline.key, "service_code": "YL-001", "address_id": world.village_a.code,
+                           "phone": "13700000009"})
+    sub = Submission.objects.get()
+    assert admin_client.get("/admin/open311/submission/add/").status_code == 403
+    page = admin_client.get(f"/admin/open311/submission/{sub.pk}/change/").content.decode()
+    assert "13700000009" not in page
+    assert sub.token in admin_client.get("/admin/open311/submission/").content.decode()

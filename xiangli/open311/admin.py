@@ -51,7 +51,7 @@ class ApiClientAdmin(AuditedAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SubmissionAdmin(AuditedAdmin):
     """What clients filed, for looking up a token; staff decide on the desk pages, not here."""
 
     list_display = ["token", "client", "item", "village", "status", "submitted_at", "case"]
