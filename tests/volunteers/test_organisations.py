@@ -95,3 +95,15 @@ def test_the_leader_cannot_leave_until_another_is_chosen(world, council):
 def test_the_desk_list_is_scoped_to_the_areas_served(world, council):
     assert "红白理事会" in client_for(world.tom).get(reverse("organisations:desk")).content.decode()
     assert "红白理事会" not in client_for(world.dora).get(reverse("organisations:desk")).content.decode()
+
+
+def test_the_village_list_takes_a_fixed_number_of_queries(world, council, django_assert_num_queries):
+    for n in range(4):
+        services.found_organisation(by=world.sam, village=world.village_a, kind=OrgKind.RECREATION, name=f"Club {n}",
+                                    leader=world.alice_resident)
+    c = client_for(world.alice)
+    c.get(reverse("organisations:list"))
+    # session, user, resident, organisations with member counts, own memberships
+    with django_assert_num_queries(5):
+        page = c.get(reverse("organisations:list")).content.decode()
+    assert page.count("Club ") == 4
