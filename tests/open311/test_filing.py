@@ -168,6 +168,7 @@ def test_an_unknown_jurisdiction_is_a_404(world, hotline):
     ({"phone": "12345"}, "phone number"),
     ({"email": "not-an-email"}, "e-mail"),
     ({"media_url": "javascript:alert(1)"}, "media_url"),
+    ({"media_url": "https://example.org/" + "p" * 500}, "media_url"),
     ({"attribute[home_visit]": "maybe"}, "no such choice"),
     ({"attribute[materials_at_hand][]": ["1", "7"]}, "no such choice"),
     ({"attribute[colour]": "red"}, "no attribute"),
