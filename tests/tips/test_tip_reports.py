@@ -435,3 +435,18 @@ def test_handing_on_by_the_page(world, desks):
     assert Tip.objects.get(pk=tip.pk).handler == desks.hugo
     refused = client.post(reverse("tips:assign", args=[tip.pk]), {"handler": "nobody"}, follow=True)
     assert "Please choose whom to hand it to." in refused.content.decode()
+
+
+def test_a_new_tip_reaches_the_inbox_of_its_countys_desk_only(world, desks):
+    send(world)
+    assert Notification.objects.filter(user=desks.hana).count() == 1
+    assert Notification.objects.filter(user=desks.hugo).count() == 1
+    assert Notification.objects.filter(user=desks.otto).count() == 0
+
+
+def test_the_periodic_task_reminds_and_forgets_addresses(world, desks):
+    from xiangli.tips.tasks import remind_overdue_tips
+
+    send(world, now=timezone.now() - dt.timedelta(days=20))
+    result = remind_overdue_tips.enqueue()  # tests run tasks at once
+    assert result.return_value == "1 overdue tips reminded, 1 sender addresses forgotten"
