@@ -18,7 +18,8 @@ from .models import Policy, PolicyEnrolment
 class PolicyAdminForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Policy
-        fields = "__all__"
+        fields = ["code", "name_zh", "name_en", "benefit", "documents", "rule", "area", "service_item", "status",
+                  "created_by"]
 
     def clean_rule(self) -> Any:
         try:
