@@ -195,7 +195,9 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         if filing.email:
             EmailValidator()(filing.email)
         if filing.media_url:
-            URLValidator(schemes=["http", "https"], max_length=500)(filing.media_url)
+            URLValidator(schemes=["http", "https"])(filing.media_url)
+            if len(filing.media_url) > 500:
+                raise ValidationError("too long")
     except ValidationError:
         raise Open311Error(400, _("The e-mail or media_url is not valid.")) from None
     if len(filing.description) > 4000:
