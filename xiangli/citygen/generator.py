@@ -634,6 +634,7 @@ def generate(
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         if city_exists():
             raise CityExists("a city is already in this database")
+        keys = copyload.drop_foreign_keys((Resident, User, RoleAssignment, Case, CaseEvent))
         with progress.phase("areas and centres"):
             city = build_areas(plan_tree(CITY, scale.villages, rng), rng)
             builder.build_centres(city, rng)
@@ -678,9 +679,17 @@ def generate(
             build_cases(ctx, workers, progress)
             for model in (Resident, User, Case):
                 copyload.sync_sequence(model)
+        with progress.phase("foreign keys"):
+            copyload.restore_foreign_keys(keys)
         if copyload.uses_copy():
+            # Only the loaded tables: a bare ANALYZE also takes the shared catalogs
+            # (pg_authid…), and holding them to COMMIT stalls ANALYZE in every database.
+            tables = ", ".join(
+                connection.ops.quote_name(m._meta.db_table)
+                for m in (Area, Centre, ServiceItem, Resident, User, RoleAssignment, Case, CaseEvent)
+            )
             with progress.phase("analyze"), connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(f"ANALYZE {tables}")
     with progress.phase("count"):
         counts = count()
     progress.timings["total"] = time.monotonic() - started
