@@ -120,7 +120,7 @@ def test_english_headings_are_accepted(world):
     (xlsx([], head=HEAD), "no residents"),
     (xlsx([["a", "b"]], head=["Name", "Salary"]), "Unknown columns: Salary"),
     (xlsx([["a"]], head=["Name"]), "Missing columns"),
-])
+], ids=["empty", "text", "broken-zip", "no-rows", "header-only", "wrong-columns", "missing-columns"])
 def test_bad_files_are_refused_with_a_clear_message(world, data, says):
     with pytest.raises(ValidationError, match=says):
         check(world, data)
