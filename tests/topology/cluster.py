@@ -325,9 +325,10 @@ class Cluster:
         return bool(self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn", replica=True)[0][0])
 
     def shutdown(self) -> None:
+        # Everything is thrown away: no need to wait for graceful exits.
         for name in list(self.procs):
             with contextlib.suppress(Exception):
-                self.stop(name, timeout=10)
+                self.stop(name, signal.SIGKILL, timeout=10)
         bin_ = postgres_bin()
         for node in ("replica", "primary"):
             if bin_ and (self.pg / node / "postmaster.pid").exists():
@@ -354,10 +355,15 @@ def topology() -> Iterator[Cluster]:
         wait_for(lambda: cluster.request("GET", "/health/")[0] == 200, "health through nginx")
         yield cluster
     except BaseException:
-        for name in ("setup", "replica", "collectstatic", "migrate", "seed", "app0", "app1", "worker", "nginx",
-                     "nginx-error"):
+        for name in ("setup", "replica", "collectstatic", "migrate", "seed", "app0", "app1", "worker", "worker2",
+                     "worker3", "nginx", "nginx-error"):
             if text := cluster.tail(name, 15):
                 print(f"--- {name}.log ---\n{text}")  # noqa: T201 -- shown by pytest on failure
+        with contextlib.suppress(Exception):
+            tasks = cluster.sql("SELECT task_path, status, count(*) FROM django_tasks_database_dbtaskresult"
+                                " GROUP BY 1, 2 ORDER BY 1, 2")
+            texts = cluster.sql("SELECT status, count(*) FROM notifications_smsmessage GROUP BY 1")
+            print(f"--- tasks ---\n{tasks}\n--- texts ---\n{texts}\n--- gateway ---\n{len(cluster.gateway.received)}")  # noqa: T201
         raise
     finally:
         cluster.shutdown()
