@@ -91,3 +91,20 @@ def escalate_overdue_cases() -> int:
     from xiangli.cases.services import escalate_overdue
 
     return escalate_overdue()
+
+
+# Queued by `manage.py tick` (see its module for the convention).
+PERIODIC = [escalate_overdue_cases, requeue_stale_texts, prune_login_failures, purge_old_audit_entries]
+
+
+def run_periodic() -> str:
+    """`tick --now`: the same work in the calling process (the audit purge stays with the workers)."""
+    from xiangli.cases.services import escalate_overdue
+    from xiangli.people.throttle import prune
+
+    from .services import requeue_stale_texts as requeue
+
+    return (
+        f"{escalate_overdue()} cases escalated, {requeue()} texts queued again, "
+        f"{prune()} old login failures removed"
+    )

@@ -89,3 +89,13 @@ def remind_overdue_tips() -> str:
     from .services import forget_addresses, remind_overdue
 
     return f"{remind_overdue()} overdue tips reminded, {forget_addresses()} sender addresses forgotten"
+
+
+# Queued by `manage.py tick`.
+PERIODIC = [remind_overdue_tips]
+
+
+def run_periodic() -> str:
+    from .services import forget_addresses, remind_overdue
+
+    return f"{remind_overdue()} overdue tips reminded, {forget_addresses()} sender addresses forgotten"
