@@ -309,3 +309,13 @@ def test_the_admin_shows_disclosures_and_polls_but_cannot_rewrite_them(world, sp
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:disclosure_notice_change", args=[spending.pk])).status_code == 200
     assert client.get(reverse("admin:polls_poll_add")).status_code == 403
+
+
+def test_items_can_be_removed_with_their_versions_receipts_and_questions(world, spending, poll):
+    # The demo's reset (and a removal ordered by a court) empties the tables.
+    services.ask_question(spending, by=world.alice, text="?")
+    Notice.objects.all().delete()
+    assert not NoticeVersion.objects.exists() and not Question.objects.exists()
+    from xiangli.polls.models import Poll
+
+    Poll.objects.all().delete()

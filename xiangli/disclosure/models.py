@@ -59,7 +59,8 @@ class Notice(models.Model):
     area_path = models.CharField(max_length=255, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     current = models.ForeignKey(
-        "NoticeVersion", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("current version")
+        # SET_NULL, not PROTECT: removing an item removes its versions with it.
+        "NoticeVersion", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("current version")
     )
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
