@@ -15,3 +15,13 @@ def publish_poll_results() -> int:
     from .services import publish_due_results
 
     return publish_due_results()
+
+
+# Queued by `manage.py tick`.
+PERIODIC = [publish_poll_results]
+
+
+def run_periodic() -> str:
+    from .services import publish_due_results
+
+    return f"{publish_due_results()} poll results published"
