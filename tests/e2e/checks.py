@@ -81,8 +81,9 @@ _AXE_JS = """async () => {
 }"""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Words, not codes: an untranslated string has lower-case letters; "CUTU" or "PDF" does not.
-_LATIN_WORD = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")
+# Words, not codes: an untranslated string has lower-case letters; "CUTU" or "PDF" does not,
+# and the extension of a file name someone sent ("说明.png") is theirs.
+_LATIN_WORD = re.compile(r"(?<![A-Za-z.])(?=[A-Za-z]*[a-z])[A-Za-z]{3,}(?![A-Za-z])")  # not a file's .png
 
 
 @dataclass

@@ -89,6 +89,8 @@ class Server:
         self.env.update({
             "DJANGO_SETTINGS_MODULE": "xiangli.settings",
             "XIANGLI_VAR_DIR": str(self.var),
+            "STATIC_ROOT": str(self.var / "static"),
+            "MEDIA_ROOT": str(self.var / "media"),
             # As in `run.py demo`: every role logs in without an authenticator app.
             "TWO_FACTOR_FOR_SUPERVISORS": "false",
             # The journeys file many applications for the demo resident in one day.

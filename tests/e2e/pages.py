@@ -22,3 +22,32 @@ def desk_pages(ui: Ui) -> dict[str, str]:
     queue = ui.page.url.removeprefix(ui.base)
     case = ui.page.locator("table.queue tbody a").first.get_attribute("href")
     return {"desk": queue, "desk_case": case}
+
+
+OPEN_STATES = ("state-submitted", "state-accepted", "state-materials_pending", "state-carried")
+
+
+def items_to_apply_for(ui: Ui) -> tuple[str, list[tuple[str, str]]]:
+    """The logged-in resident's centre, and its online items (name, address) she has no open case for.
+
+    The demo gives her open cases, and a second application for the same matter is refused.
+    """
+    centre = ui.page.url.removeprefix(ui.base)
+    busy: set[str] = set()
+    ui.goto("/me/cases/", check=False)
+    while True:
+        for card in ui.page.locator("a.card").all():
+            state = card.locator(".state").get_attribute("class") or ""
+            if any(s in state.split() for s in OPEN_STATES):
+                busy.add(str(card.inner_text()).splitlines()[0].strip())
+        more = ui.link("More")
+        if not more.count():
+            break
+        ui.goto("/me/cases/" + str(more.get_attribute("href")), check=False)  # href is "?offset=N"
+    ui.goto(centre, check=False)
+    items = []
+    for card in ui.page.locator("a.card", has_text=ui.t("Apply online")).all():
+        name = str(card.inner_text()).splitlines()[0].strip()
+        if name not in busy:
+            items.append((name, str(card.get_attribute("href"))))
+    return centre, items

@@ -12,6 +12,7 @@ from xiangli.cases.models import State
 from xiangli.cases.services import TRANSITIONS
 
 from .checks import errors_not_tied
+from .pages import items_to_apply_for
 from .ui import AGENT, RESIDENT, Ui, Variant, png
 
 
@@ -21,10 +22,9 @@ def test_a_resident_applies_with_a_photo_and_rates_the_finished_case(ui: Callabl
     # A resident lands on her own centre's service list.
     assert resident.page.locator("h2", has_text=resident.t("Service list")).count() == 1
 
-    online = resident.page.locator("a.card", has_text=resident.t("Apply online"))
-    card = online.nth(variant.index)
-    item_name = str(card.inner_text()).splitlines()[0].strip()
-    resident.submit(card)
+    _, items = items_to_apply_for(resident)
+    item_name, href = items[variant.index]
+    resident.submit(resident.page.locator(f'a.card[href="{href}"]'))
     assert resident.page.locator("h1").inner_text() == item_name
     assert resident.fact("Materials to bring")
 
