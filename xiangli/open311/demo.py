@@ -13,6 +13,7 @@ import random
 
 from xiangli.areas.models import Area
 from xiangli.cases import services as cases
+from xiangli.cases.models import Case, CaseEvent, EventKind
 from xiangli.catalog.models import ServiceItem
 from xiangli.demo.builder import RESIDENT_PHONE
 from xiangli.people.crypto import digest
@@ -60,9 +61,13 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         if sub.case is None:
             continue
         opened += 1
+        # The demo's timelines read like real ones: the case and its first step at one instant.
+        CaseEvent.objects.filter(case=sub.case, kind=EventKind.CREATED).update(at=sub.case.submitted_at)
         if n == 0:
             cases.accept_case(sub.case, by=agent)
-            cases.complete_case(sub.case, by=agent, note="已办结，结果已电话告知。")
+            done = cases.complete_case(sub.case, by=agent, note="已办结，结果已电话告知。")
+            step = CaseEvent.objects.filter(case=done, kind=EventKind.DONE).values_list("at", flat=True).first()
+            Case.objects.filter(pk=done.pk).update(done_at=step)
         elif n == 1:
             cases.accept_case(sub.case, by=agent)
     for phone, (last, first) in (("13700000311", ("刘", "桂兰")), ("13700000312", ("赵", "满仓"))):
