@@ -34,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+STEP_SECONDS = 240
 
 
 def postgres_bin() -> Path | None:
@@ -174,7 +175,9 @@ class Cluster:
         # PostgreSQL's tools run as its user, who may not enter the checkout: they start in the folder.
         cwd = ROOT if env else self.folder
         with self.log(name) as log:
-            done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=log, check=False)
+            # A step that hangs fails the test instead of holding CI until its own limit.
+            done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=log, check=False,
+                                  timeout=STEP_SECONDS)
         if done.returncode:
             raise RuntimeError(f"{cmd} failed; see {self.folder}/logs/{name}.log:\n" + self.tail(name))
         return done.stdout.decode()

@@ -3,7 +3,9 @@
 PostgreSQL primary + streaming replica, Redis, two gunicorn app processes, one
 task worker, nginx with deploy/nginx.conf over TLS, on loopback (tests/topology/cluster.py).
 It runs once per CI run, in the SQLite pass (DATABASE_URL unset): it brings its own
-PostgreSQL, so the PostgreSQL pass would only repeat it. It takes one to three minutes, by the machine's load.
+PostgreSQL, so the PostgreSQL pass would only repeat it. Start-up is mostly the
+migrations (30-40 s alone on a busy 2-core machine, more beside the rest of the
+suite); the scenario after it is bounded to two minutes.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def test_the_production_topology_files_notifies_survives_a_dead_app_and_a_restar
     with topology() as cluster:
         residents = cluster.world["residents"]
         phase("cluster up")
+        up = time.monotonic()
 
         # 1. A case filed through nginx is notified by the worker, through the SMS gateway.
         first = residents[0]
@@ -183,5 +186,7 @@ def test_the_production_topology_files_notifies_survives_a_dead_app_and_a_restar
         unfinished = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status <> 'SUCCESSFUL'"
         assert cluster.sql(unfinished) == [(0,)]
         phase("queued tasks done once")
+        # Bounded in time: the scenario itself, after start-up (whose length follows the machine's
+        # load; each start-up step has its own limit, cluster.STEP_SECONDS).
+        assert time.monotonic() - up < 120
     phase("cluster stopped")
-    assert time.monotonic() - started < 180
