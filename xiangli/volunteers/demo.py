@@ -52,12 +52,19 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         return {}
     village, staff = found
     secretary = staff[Role.SECRETARY]
-    grids = list(Area.objects.filter(parent=village, kind=AreaKind.GRID).order_by("code"))
     vera = User.objects.get(login_digest=digest(VOLUNTEER_PHONE))
     me = vera.resident
     if me is None:
-        me = Resident(name=vera.name, gender="F", birth_date=dt.date(1982, 4, 9), phone=vera.phone,
-                      village=village, grid=grids[0] if grids else None, tags=[Tag.PARTY_MEMBER])
+        # The demo volunteer is one of the village's registered residents (with a valid ID number),
+        # a woman of working age without an account of her own, given the login's name.
+        taken = User.objects.filter(resident__isnull=False).values("resident_id")
+        me = (Resident.objects.filter(village=village, gender="F", birth_date__range=(
+            dt.date(now.year - 55, 1, 1), dt.date(now.year - 25, 12, 31))).exclude(pk__in=taken)
+            .order_by("pk").first())
+        if me is None:
+            return {}
+        me.name = vera.name
+        me.tags = sorted({*me.tags, Tag.PARTY_MEMBER})
         me.save()
         vera.resident = me
         vera.save(update_fields=["resident"])
