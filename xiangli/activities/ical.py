@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -12,7 +13,8 @@ from xiangli.areas.models import Centre
 from .models import Activity
 
 
-def centre_calendar(centre: Centre, activities: list[Activity], *, base_url: str, host: str) -> bytes:
+def centre_calendar(centre: Centre, activities: list[Activity], *, url_for: Callable[[Activity], str],
+                    host: str) -> bytes:
     """VCALENDAR with one VEVENT per activity; times keep their time zone (TZID + VTIMEZONE)."""
     cal = Calendar()
     cal.add("prodid", "-//Xiangli//activities//ZH")
@@ -31,7 +33,7 @@ def centre_calendar(centre: Centre, activities: list[Activity], *, base_url: str
             event.add("location", a.where)
         description = "\n".join(p for p in [a.get_kind_display(), a.organiser, a.audience, a.description] if p)
         event.add("description", description)
-        event.add("url", f"{base_url}{a.pk}/")
+        event.add("url", url_for(a))
         event.add("last-modified", a.created_at)
         cal.add_component(event)
     cal.add_missing_timezones()

@@ -138,6 +138,8 @@ def sign_up(activity: Activity, *, by: User, resident: Resident, now: dt.datetim
         raise ValidationError(_("Sign-up has closed: the activity has already started."))
     with transaction.atomic():
         locked = _lock(activity)
+        if locked.cancelled_at is not None:  # called off while this request waited for the lock
+            raise ValidationError(_("This activity was cancelled."))
         signup = Signup.objects.filter(activity=locked, resident=resident).first()
         if signup is not None and signup.status in (SignupStatus.CONFIRMED, SignupStatus.WAITING):
             raise ValidationError(_("%(name)s is already signed up for this activity.") % {"name": resident.name})

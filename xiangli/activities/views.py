@@ -70,7 +70,8 @@ def week_ics(request: HttpRequest, code: str) -> HttpResponse:
     start, end = ical.feed_window(timezone.now())
     body = ical.centre_calendar(
         centre, queries.between(centre, start, end),
-        base_url=request.build_absolute_uri(reverse("activities:detail", args=[0]))[:-2], host=request.get_host(),
+        url_for=lambda a: request.build_absolute_uri(reverse("activities:detail", args=[a.pk])),
+        host=request.get_host(),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="activities-{code}.ics"'
