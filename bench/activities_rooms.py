@@ -113,6 +113,7 @@ def main() -> None:
     Booking.objects.filter(room=room).delete()
     base = dt.datetime.combine(timezone.localdate() + dt.timedelta(days=30), dt.time(1), tzinfo=tz)
     walls, by_constraint, bad = [], 0, 0
+    other_errors: dict[str, int] = {}
     original = Booking.objects.active
 
     for r in range(args.rounds):
@@ -140,14 +141,19 @@ def main() -> None:
                 room, by=clerk, start=s, end=s + dt.timedelta(hours=1), booked_for=f"n{r} c{i}"))
             won = sum(isinstance(x, Booking) for x in results)
             by_constraint += sum(isinstance(x, rooms.RoomTaken) for x in results)
+            for x in results:
+                if isinstance(x, Exception) and not isinstance(x, rooms.RoomTaken):
+                    other_errors[f"{type(x).__name__}: {str(x)[:80]}"] = other_errors.get(
+                        f"{type(x).__name__}: {str(x)[:80]}", 0) + 1
             bad += won != 1
     finally:
         Booking.objects.active = original  # type: ignore[method-assign]
     figures["booking_race"] = {"round_median_ms": round(median(walls), 1), "round_p95_ms": round(pct(walls, 95), 1),
                                "rounds_with_other_than_one_winner": bad,
-                               "refused_by_the_constraint_alone": by_constraint}
+                               "refused_by_the_constraint_alone": by_constraint, "other_errors": other_errors}
     print(f"booking race: {args.rounds}×2 rounds of {args.threads} clerks, rounds without exactly one winner: "
-          f"{bad}; round median {median(walls):.1f} ms; the constraint alone refused {by_constraint} overlaps")
+          f"{bad}; round median {median(walls):.1f} ms; the constraint alone refused {by_constraint} overlaps; "
+          f"other errors: {other_errors or 'none'}")
 
     # Sign-up race.
     people = list(Resident.objects.filter(village=centre.area)[: args.threads * 10])

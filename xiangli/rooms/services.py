@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -193,6 +193,12 @@ def book_room(
         # PostgreSQL's exclusion constraint: another booking committed between our
         # check and our insert. The room is taken; say so as the check would have.
         if "booking_no_overlap" not in str(exc):
+            raise
+        raise _taken(room, start, end, now=now) from None
+    except OperationalError as exc:
+        # Concurrent inserts checking one exclusion constraint can deadlock; PostgreSQL
+        # then aborts one of them and lets the other book the slot: this one lost.
+        if getattr(exc.__cause__, "sqlstate", None) != "40P01":
             raise
         raise _taken(room, start, end, now=now) from None
     return booking
