@@ -182,3 +182,14 @@ def test_residents_with_a_place_are_reminded_once_the_day_before(world, training
     alice_says = Notification.objects.get(resident=world.alice_resident).message_zh
     assert training.title in alice_says and "大礼堂" in alice_says
     assert not Notification.objects.filter(resident=world.bob_resident).exists()
+
+
+def test_the_tick_queues_the_reminders(world, make_activity, capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    soon = timezone.now() + dt.timedelta(hours=3)
+    evening = make_activity(room=None, place="村广场", start=soon, end=soon + dt.timedelta(hours=1))
+    services.sign_up(evening, by=world.alice, resident=world.alice_resident)
+    call_command("tick", "--now")
+    assert "1 activity reminders queued" in capsys.readouterr().out

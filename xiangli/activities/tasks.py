@@ -83,3 +83,14 @@ def tell_cancelled(activity_id: int) -> int:
     rows = [Notification(resident_id=s.resident_id, message_zh=zh, message_en=en) for s in signups]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+# Queued by `manage.py tick` (every few minutes): the day-before reminders.
+PERIODIC = [queue_activity_reminders]
+
+
+def run_periodic() -> str:
+    """`manage.py tick --now`: the same work in this process."""
+    from .services import queue_reminders
+
+    return f"{queue_reminders()} activity reminders queued"
