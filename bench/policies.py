@@ -213,7 +213,7 @@ def main() -> int:
             for i in range(0, len(digests), 1000):
                 Resident.objects.filter(id_digest__in=digests[i:i + 1000]).delete()
     results["meta"] = meta
-    common.save_json("policies", results)
+    common.save_json("policies.json", results)
     return 0
 
 
