@@ -171,8 +171,14 @@ def server() -> Iterator[Server]:
         s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium, for one test module at a time.
+
+    Playwright's sync API keeps an asyncio loop running while it is open; Django then
+    refuses database access in that process (SynchronousOnlyOperation), so the browser
+    must be gone before the same xdist worker runs the other tests.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
