@@ -176,6 +176,7 @@ def reset() -> None:
         and not m._meta.auto_created
     ]
     with transaction.atomic():
+        purge_extras()
         while others:
             progress = False
             for model in list(others):
@@ -667,6 +668,26 @@ def build(
     return Summary(seconds=time.monotonic() - started, counts=counts)
 
 
+def _demo_modules() -> list[Any]:
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("xiangli.") or config.label == "demo":
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.demo"))
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.demo":
+                raise
+    return modules
+
+
+def purge_extras() -> None:
+    """Apps whose rows refuse ordinary deletes (the points ledger) empty them for a reset."""
+    for module in _demo_modules():
+        if hasattr(module, "purge"):
+            module.purge()
+
+
 def build_extras(rng: random.Random, now: dt.datetime) -> dict[str, int]:
     """Let every app with a `demo` module add its part to the city, in INSTALLED_APPS order.
 
@@ -674,15 +695,7 @@ def build_extras(rng: random.Random, now: dt.datetime) -> dict[str, int]:
     staff built above in the database and returns counts to print ({"help tasks": 40}).
     """
     extras: dict[str, int] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("xiangli.") or config.label == "demo":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{config.name}.demo":
-                raise
-            continue
+    for module in _demo_modules():
         extras.update(module.build(rng=rng, now=now))
     return extras
 
