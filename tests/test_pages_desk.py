@@ -160,3 +160,27 @@ def test_only_auditors_see_the_audit_trail_in_the_menu(client, world):
     assert reverse("audit:log") in client.get(reverse("front:desk")).content.decode()
     client.force_login(world.andy)
     assert reverse("audit:log") not in client.get(reverse("front:desk")).content.decode()
+
+
+def test_the_workbench_menu_offers_each_person_the_parts_of_their_role(client, world):
+    client.force_login(world.andy)
+    page = client.get(reverse("front:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for url in (reverse("volunteers:desk"), reverse("activities:desk"), reverse("disclosure:desk"),
+                reverse("policies:outreach"), reverse("open311:pending")):
+        assert f'href="{url}"' in page
+    assert f'href="{reverse("tips:queue")}"' not in page and f'href="{reverse("policies:list")}"' not in page
+    client.force_login(world.kate)
+    page = client.get(reverse("front:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for name in ("tips:queue", "tips:stats", "policies:list"):
+        assert f'href="{reverse(name)}"' in page
+
+
+def test_the_centre_page_leads_residents_to_everything_the_centre_runs(client, world):
+    page = client.get(reverse("front:centre", args=[world.village_a.code])).content.decode()
+    for url in (reverse("activities:week", args=[world.village_a.code]), reverse("volunteers:ask"),
+                reverse("disclosure:village", args=[world.village_a.code]),
+                reverse("polls:village", args=[world.village_a.code]), reverse("tips:new"), reverse("sampling:home")):
+        assert f'href="{url}"' in page
+    client.force_login(world.alice)
+    mine = client.get(reverse("front:mine")).content.decode()
+    assert reverse("activities:mine") in mine and reverse("points:mine") in mine and reverse("tips:mine") in mine

@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<str:code>/", views_resident.centre, name="centre"),
     path("c/<str:code>/items/<str:item_code>/", views_resident.item, name="item"),
     path("c/<str:code>/items/<str:item_code>/apply/", views_resident.apply, name="apply"),
+    path("me/", views_resident.mine, name="mine"),
     path("me/cases/", views_resident.my_cases, name="my_cases"),
     path("me/cases/<int:case_id>/", views_resident.my_case, name="my_case"),
     path("me/data/", views_mydata.my_data, name="my_data"),

@@ -110,6 +110,12 @@ def apply(request: HttpRequest, code: str, item_code: str) -> HttpResponse:
 
 
 @login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A resident's own things across the platform, one tap each."""
+    return render(request, "front/mine.html")
+
+
+@login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     resident_id = request.user.resident_id  # type: ignore[union-attr]
     cases = (
