@@ -28,8 +28,8 @@ HANDLE_A = {"andy", "sam", "tom", "kate", "cheng"}  # may move Alice's case on
 
 # Every named URL of the site, by who may use it.
 PUBLIC = {"front:home", "front:login", "front:login_otp", "front:centre", "front:item"}
-OWN = {"front:mine", "front:logout", "front:account", "front:end_session", "front:my_cases", "front:my_data", "front:my_data_json",
-       "front:inbox", "front:apply"}  # act only on the caller's own things
+OWN = {"front:mine", "front:logout", "front:account", "front:end_session", "front:my_cases", "front:my_data",
+       "front:my_data_json", "front:inbox", "front:apply"}  # act only on the caller's own things
 SCOPED = {"front:my_case", "front:attachment", "front:desk", "front:desk_find", "front:desk_new_resident",
           "front:desk_new_case", "front:desk_case", "front:desk_step", "front:desk_reveal", "audit:log"}
 
