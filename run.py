@@ -79,7 +79,9 @@ def demo(argv: list[str]) -> int:
 def test(argv: list[str]) -> int:
     ensure_venv()
     print(f"Database: {os.environ.get('DATABASE_URL', 'SQLite (default)')}", flush=True)
-    return subprocess.run([PY, "-m", "pytest", "-n", os.environ.get("TEST_PROCESSES", "2"), *argv],
+    return subprocess.run([PY, "-m", "pytest", "-n", os.environ.get("TEST_PROCESSES", "2"),
+                           # the browser tests share one worker (xdist_group), so one server is built
+                           "--dist", "loadgroup", *argv],
                           cwd=ROOT).returncode
 
 
