@@ -277,6 +277,13 @@ ONLINE_APPLICATIONS_PER_DAY = envint("ONLINE_APPLICATIONS_PER_DAY", 10)
 # The audit trail is kept this many days; `manage.py purge_audit` removes older
 # entries and refuses to keep fewer than 183 (Cybersecurity Law, art. 21: six months).
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 400)
+# Public participation: deadlines of tip reports and flood guards of the public forms.
+TIP_ACCEPT_WORKDAYS = envint("TIP_ACCEPT_WORKDAYS", 5)
+TIP_FEEDBACK_WORKDAYS = envint("TIP_FEEDBACK_WORKDAYS", 15)
+TIPS_PER_ADDRESS_PER_HOUR = envint("TIPS_PER_ADDRESS_PER_HOUR", 5)
+TIPS_PER_ADDRESS_PER_DAY = envint("TIPS_PER_ADDRESS_PER_DAY", 20)
+SAMPLING_NOMINATIONS_PER_DAY = envint("SAMPLING_NOMINATIONS_PER_DAY", 5)
+DISCLOSURE_QUESTIONS_PER_DAY = envint("DISCLOSURE_QUESTIONS_PER_DAY", 5)
 
 LOGGING = {
     "version": 1,
