@@ -35,11 +35,7 @@ def demo_volunteer(world, monkeypatch):
     return user
 
 
-def build_all(monkeypatch, *, pay: bool) -> dict[str, int]:
-    from xiangli.demo import builder
-
-    if pay:
-        monkeypatch.setattr(builder, "purge_extras", points_demo.purge, raising=False)
+def build_all(monkeypatch) -> dict[str, int]:
     rng, now = random.Random(3), timezone.now()  # noqa: S311 -- seeded demo data
     counts: dict[str, int] = {}
     for module in (volunteers_demo, organisations_demo, points_demo):
@@ -48,7 +44,7 @@ def build_all(monkeypatch, *, pay: bool) -> dict[str, int]:
 
 
 def test_the_demo_shows_tasks_in_every_state_organisations_and_a_stocked_shelf(world, demo_volunteer, monkeypatch):
-    counts = build_all(monkeypatch, pay=True)
+    counts = build_all(monkeypatch)
     assert counts["volunteers"] == 4 and counts["help tasks"] >= 30
     states = set(HelpTask.objects.values_list("state", flat=True))
     assert {TaskState.OPEN, TaskState.CLAIMED, TaskState.DONE, TaskState.CONFIRMED} <= states
@@ -60,14 +56,8 @@ def test_the_demo_shows_tasks_in_every_state_organisations_and_a_stocked_shelf(w
     assert User.objects.get(pk=demo_volunteer.pk).resident is not None
 
 
-def test_without_a_way_to_empty_the_ledger_the_demo_pays_no_points(world, demo_volunteer, monkeypatch):
-    build_all(monkeypatch, pay=False)
-    assert not PointsEntry.objects.exists()
-    assert not HelpTask.objects.filter(state=TaskState.CONFIRMED).exists()
-
-
 def test_the_demo_purge_empties_the_ledger_and_nothing_else_can(world, demo_volunteer, monkeypatch):
-    build_all(monkeypatch, pay=True)
+    build_all(monkeypatch)
     assert Redemption.objects.exists() and PointsEntry.objects.exists()
     points_demo.purge()
     assert not PointsEntry.objects.exists() and not PointsAccount.objects.exists()

@@ -39,13 +39,6 @@ def demo_village_and_staff() -> tuple[Area, dict[str, User]] | None:
     return village, staff
 
 
-def ledger_can_be_emptied() -> bool:
-    """Points are paid in the demo only where `build_demo --reset` can empty the ledger again."""
-    from xiangli.demo import builder
-
-    return hasattr(builder, "purge_extras")
-
-
 def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     found = demo_village_and_staff()
     if found is None:
@@ -88,7 +81,6 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
                                            channel=TaskChannel.HEART_CARD)
         services.claim_task(to_confirm, by=vera)
         services.finish_task(to_confirm, by=vera, hours="1.5")
-    pay = ledger_can_be_emptied()
     tasks = 2 if wang is not None else 0
     for n in range(36):
         asker = rng.choice([r for r in elderly or people if r != wang] or people)
@@ -101,7 +93,7 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         asked = now - dt.timedelta(days=rng.uniform(0, 55), hours=rng.uniform(0, 8))
         volunteer = rng.choice(volunteers)
         state = TaskState.OPEN if n < 5 else TaskState.CLAIMED if n < 8 else TaskState.DONE if n < 10 else (
-            TaskState.CONFIRMED if pay else TaskState.DONE)
+            TaskState.CONFIRMED)
         if volunteer.resident_id == asker.pk:
             state = TaskState.OPEN
         hours = Decimal(rng.choice(["0.5", "1", "1.5", "2", "3"]))
