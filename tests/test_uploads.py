@@ -213,3 +213,22 @@ def test_a_photo_taken_sideways_is_stored_upright(world):
                                 channel="walk_in", uploads=[SimpleUploadedFile("id.jpg", buf.getvalue())])
     with Image.open(case.attachments.get().file.open("rb")) as img:
         assert img.size == (30, 40)
+
+
+def test_behind_nginx_the_app_checks_access_and_hands_the_sending_to_nginx(client, world, settings):
+    from django.urls import reverse
+
+    from xiangli.cases import services as case_services
+
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    case = case_services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension,
+                                     channel="online", uploads=[png_upload()])
+    attachment = case.attachments.get()
+    client.force_login(world.andy)
+    response = client.get(reverse("front:attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/protected-media/{attachment.file.name}"
+    assert response["Content-Type"] == attachment.content_type and response["Cache-Control"] == "private, no-store"
+    client.force_login(world.oscar)  # another village's agent: no hand-off, a 404
+    response = client.get(reverse("front:attachment", args=[attachment.pk]))
+    assert response.status_code == 404 and "X-Accel-Redirect" not in response

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseBase
+
+from xiangli.ops.sendfile import file_response
 
 from .models import Attachment, Case
 
@@ -31,22 +33,14 @@ def own_case(user: Any, case_id: int) -> Case:
     return case
 
 
-def attachment_response(user: Any, attachment_id: int) -> FileResponse:
+def attachment_response(user: Any, attachment_id: int) -> HttpResponseBase:
     """A material's file, for someone who may see its case; otherwise 404.
 
-    Materials are personal data (ID card photos): never cached by proxies, never
-    sniffed into another type by the browser.
+    Materials are personal data (ID card photos): never cached by proxies.
     """
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     visible_case(user, attachment.case_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(attachment.file, content_type=attachment.content_type,
+                         filename=f"attachment-{attachment.pk}")

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -23,6 +23,7 @@ from xiangli.areas.models import Area, AreaKind, Centre
 from xiangli.catalog.models import ServiceItem
 from xiangli.front.access import attempt
 from xiangli.front.views_desk import staff_required
+from xiangli.ops.sendfile import file_response
 from xiangli.people import scope
 from xiangli.people.models import CASE_READER_ROLES
 
@@ -133,15 +134,8 @@ def receipt(request: HttpRequest, receipt_id: int) -> HttpResponseBase:
     public = row.notice.published_at is not None
     if not public and not scope.serves(request.user, row.notice.area_path, CASE_READER_ROLES):
         raise Http404
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=row.content_type)
-    response["Content-Disposition"] = f'inline; filename="receipt-{row.pk}"'
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(row.file, content_type=row.content_type, filename=f"receipt-{row.pk}",
+                         cache_control="public, max-age=86400" if public else "private, no-store")
 
 
 # The desk: cadres draft, publish and correct; staff above answer questions.

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind
 from xiangli.front.access import attempt
+from xiangli.ops.sendfile import file_response
 from xiangli.people import scope
 from xiangli.people.models import User
 
@@ -234,15 +235,7 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     if item is None:
         raise Http404
     _desk_tip(request, item.tip_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="tip-photo-{item.pk}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, content_type=item.content_type, filename=f"tip-photo-{item.pk}")
 
 
 # -- statistics ----------------------------------------------------------------------------
