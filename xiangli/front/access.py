@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
+from django.http import HttpRequest
 
 T = TypeVar("T")
 
@@ -31,4 +33,16 @@ def attempt(form: Form, action: Callable[[], T]) -> T | None:
         add_errors(form, exc)
     except PermissionDenied as exc:
         form.add_error(None, str(exc))
+    return None
+
+
+def run_action(request: HttpRequest, action: Callable[[], Any]) -> Any:
+    """Run a service action for a button: its result, or None with the refusal as a message on the page."""
+    try:
+        return action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
     return None

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind
-from xiangli.front.access import attempt
+from xiangli.front.access import attempt, run_action
 from xiangli.front.forms import Form
 from xiangli.front.views_desk import staff_required
 from xiangli.people import scope
@@ -40,15 +39,6 @@ class ActivityForm(Form):
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _run(request: HttpRequest, action: Any) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 @login_required
@@ -79,9 +69,9 @@ def membership(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=org_id, village_id=resident.village_id)
     by: Any = request.user
     if request.POST.get("action") == "leave":
-        if _run(request, lambda: services.leave(org, resident=resident, by=by)):
+        if run_action(request, lambda: services.leave(org, resident=resident, by=by)):
             messages.success(request, _("You have left %(name)s.") % {"name": org.name})
-    elif _run(request, lambda: services.join(org, resident=resident, by=by)):
+    elif run_action(request, lambda: services.join(org, resident=resident, by=by)):
         messages.success(request, _("Welcome to %(name)s!") % {"name": org.name})
     return redirect("organisations:list")
 
@@ -154,11 +144,11 @@ def desk_member(request: HttpRequest, org_id: int) -> HttpResponse:
     resident = get_object_or_404(Resident, pk=request.POST.get("resident") or 0, village_id=org.village_id)
     by: Any = request.user
     action = request.POST.get("action")
-    if action == "add" and _run(request, lambda: services.join(org, resident=resident, by=by)):
+    if action == "add" and run_action(request, lambda: services.join(org, resident=resident, by=by)):
         messages.success(request, _("%(name)s added.") % {"name": resident.name})
-    elif action == "remove" and _run(request, lambda: services.leave(org, resident=resident, by=by)):
+    elif action == "remove" and run_action(request, lambda: services.leave(org, resident=resident, by=by)):
         messages.success(request, _("%(name)s removed.") % {"name": resident.name})
-    elif action == "leader" and _run(request, lambda: services.set_leader(org, resident=resident, by=by)):
+    elif action == "leader" and run_action(request, lambda: services.set_leader(org, resident=resident, by=by)):
         messages.success(request, _("%(name)s is the leader now.") % {"name": resident.name})
     return redirect("organisations:desk_detail", org_id=org.pk)
 

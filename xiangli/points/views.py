@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind
-from xiangli.front.access import attempt
+from xiangli.front.access import attempt, run_action
 from xiangli.front.forms import Form
 from xiangli.front.views_desk import staff_required
 from xiangli.people import scope
@@ -49,15 +48,6 @@ class AdjustForm(Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 
-def _run(request: HttpRequest, action: Any) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 # --- residents -----------------------------------------------------------------------------------
@@ -82,7 +72,7 @@ def redeem(request: HttpRequest, reward_id: int) -> HttpResponse:
     if resident is None:
         raise Http404
     reward = get_object_or_404(Reward, pk=reward_id, village_id=resident.village_id)
-    redemption = _run(request, lambda: services.redeem(
+    redemption = run_action(request, lambda: services.redeem(
         reward, by=request.user, request_key=request.POST.get("key", "")))  # type: ignore[arg-type]
     if redemption is not None:
         messages.success(request, _("Done! Show the code %(code)s at the centre to collect %(name)s.")
@@ -108,7 +98,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def cancel(request: HttpRequest, redemption_id: int) -> HttpResponse:
     redemption = get_object_or_404(Redemption, pk=redemption_id,
                                    account__resident_id=getattr(request.user, "resident_id", None) or 0)
-    if _run(request, lambda: services.cancel_redemption(redemption, by=request.user)):  # type: ignore[arg-type]
+    if run_action(request, lambda: services.cancel_redemption(redemption, by=request.user)):  # type: ignore[arg-type]
         messages.success(request, _("Cancelled; your points are back."))
     return redirect("points:mine")
 
@@ -208,7 +198,7 @@ def desk_handover(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip() if request.method == "POST" else ""
     found = services.find_redemption(code, by=request.user) if code else None  # type: ignore[arg-type]
     if request.method == "POST" and request.POST.get("action") == "hand_over" and found is not None:
-        if _run(request, lambda: services.hand_over(found, by=request.user)):  # type: ignore[arg-type]
+        if run_action(request, lambda: services.hand_over(found, by=request.user)):  # type: ignore[arg-type]
             messages.success(request, _("%(name)s handed over.") % {"name": found.reward.name})
             return redirect("points:desk_handover")
     if code and found is None:
@@ -256,7 +246,7 @@ def desk_account(request: HttpRequest, account_id: int) -> HttpResponse:
 def desk_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(PointsEntry.objects.select_related("account"), pk=entry_id)
     account = _desk_account(request, entry.account_id)
-    if _run(request, lambda: services.reverse_entry(entry, reason=request.POST.get("reason", ""),
+    if run_action(request, lambda: services.reverse_entry(entry, reason=request.POST.get("reason", ""),
                                                     by=request.user)):  # type: ignore[arg-type]
         messages.success(request, _("Reversal written."))
     return redirect("points:desk_account", account_id=account.pk)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xiangli.areas.models import Area
 from xiangli.catalog.models import ServiceItem
 from xiangli.front.access import attempt
-from xiangli.people import scope
+from xiangli.front.views_desk import staff_required
 from xiangli.people.models import Tag
 
 from . import queries, rules, services
@@ -26,17 +23,6 @@ from .forms import ExportForm, OutcomeForm, PolicyForm, initial_for_rule
 from .models import Outreach, OutreachStatus, Policy, PolicyStatus
 
 PAGE = 50
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope.is_staff_member(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _policy(request: HttpRequest, policy_id: int) -> Policy:

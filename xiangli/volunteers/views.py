@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiangli.areas.models import Area, AreaKind
+from xiangli.front.access import run_action
 from xiangli.front.forms import Form
 from xiangli.front.views_desk import staff_required
 from xiangli.people import scope
@@ -57,16 +57,6 @@ def _resident(request: HttpRequest) -> Resident:
     return resident  # type: ignore[no-any-return]
 
 
-def _run(request: HttpRequest, action: Any) -> Any:
-    """Run an action for a button; its refusal becomes a message on the page."""
-    try:
-        return action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 # --- residents -----------------------------------------------------------------------------------
@@ -78,7 +68,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     resident = _resident(request)
     form = AskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        task = _run(request, lambda: services.ask_for_help(
+        task = run_action(request, lambda: services.ask_for_help(
             by=request.user, resident=resident, kind=form.cleaned_data["kind"],  # type: ignore[arg-type]
             note=form.cleaned_data["note"],
         ))
@@ -104,10 +94,10 @@ def request_step(request: HttpRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(HelpTask, pk=task_id, resident=resident)
     action = request.POST.get("action")
     if action == "confirm":
-        if _run(request, lambda: services.confirm_task(task, by=request.user)):  # type: ignore[arg-type]
+        if run_action(request, lambda: services.confirm_task(task, by=request.user)):  # type: ignore[arg-type]
             messages.success(request, _("Thank you for confirming."))
     elif action == "cancel":
-        if _run(request, lambda: services.cancel_task(task, by=request.user)):  # type: ignore[arg-type]
+        if run_action(request, lambda: services.cancel_task(task, by=request.user)):  # type: ignore[arg-type]
             messages.success(request, _("Your request was cancelled."))
     return redirect("volunteers:my_requests")
 
@@ -143,15 +133,15 @@ def task_step(request: HttpRequest, task_id: int) -> HttpResponse:
     action = request.POST.get("action")
     by: Any = request.user
     if action == "claim":
-        if _run(request, lambda: services.claim_task(task, by=by)):
+        if run_action(request, lambda: services.claim_task(task, by=by)):
             messages.success(request, _("The task is yours. Please call or visit soon."))
     elif action == "release":
-        if _run(request, lambda: services.release_task(task, by=by)):
+        if run_action(request, lambda: services.release_task(task, by=by)):
             messages.success(request, _("The task is open again for other volunteers."))
     elif action == "done":
         form = HoursForm(request.POST)
         hours = form.cleaned_data["hours"] if form.is_valid() else request.POST.get("hours", "")
-        if _run(request, lambda: services.finish_task(task, by=by, hours=hours)):
+        if run_action(request, lambda: services.finish_task(task, by=by, hours=hours)):
             messages.success(request, _("Marked done. Your hours count once it is confirmed."))
     return redirect("volunteers:tasks")
 
@@ -227,7 +217,7 @@ def desk_ask(request: HttpRequest, resident_id: int) -> HttpResponse:
     form = DeskAskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        task = _run(request, lambda: services.ask_for_help(
+        task = run_action(request, lambda: services.ask_for_help(
             by=request.user, resident=resident, kind=data["kind"], note=data["note"],  # type: ignore[arg-type]
             channel=data["channel"],
         ))
@@ -255,9 +245,9 @@ def desk_task_step(request: HttpRequest, task_id: int) -> HttpResponse:
     by: Any = request.user
     action = request.POST.get("action")
     if action == "confirm":
-        if _run(request, lambda: services.confirm_task(task, by=by)):
+        if run_action(request, lambda: services.confirm_task(task, by=by)):
             messages.success(request, _("Confirmed; the volunteer's hours and points are recorded."))
-    elif action == "cancel" and _run(request, lambda: services.cancel_task(task, by=by)):
+    elif action == "cancel" and run_action(request, lambda: services.cancel_task(task, by=by)):
         messages.success(request, _("The request was cancelled."))
     return redirect(request.POST.get("next") or reverse("volunteers:desk_task", args=[task.pk]))
 
@@ -286,7 +276,7 @@ def desk_volunteers(request: HttpRequest) -> HttpResponse:
 @staff_required
 def desk_register(request: HttpRequest, resident_id: int) -> HttpResponse:
     resident = get_object_or_404(_desk_residents(request.user), pk=resident_id)
-    if _run(request, lambda: services.register_volunteer(resident, by=request.user)):  # type: ignore[arg-type]
+    if run_action(request, lambda: services.register_volunteer(resident, by=request.user)):  # type: ignore[arg-type]
         messages.success(request, _("%(name)s is now a volunteer.") % {"name": resident.name})
     return redirect("volunteers:desk_volunteers")
 
