@@ -47,9 +47,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         paths = scope.paths_for(user, {Role.AUDITOR})
         if not paths:
             return self.none()
-        query = models.Q(pk__in=[])
-        for path in paths:
-            query |= models.Q(area_path__startswith=path)
+        query = scope.under(paths)
         if any(path.count("/") == 2 for path in paths):  # "/410300/": a city, the top of the tree
             query |= models.Q(area_path="")
         return self.filter(query)

@@ -51,9 +51,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             return self.none()
         if user.is_superuser:
             return self
-        query = models.Q(pk__in=[])
-        for path in scope.paths_for(user, CASE_READER_ROLES):
-            query |= models.Q(area_path__startswith=path)
+        query = scope.under(scope.paths_for(user, CASE_READER_ROLES))
         if user.resident_id:
             query |= models.Q(resident_id=user.resident_id)
         return self.filter(query)

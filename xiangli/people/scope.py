@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
+
 from .models import Role, RoleAssignment
 
 
@@ -56,3 +58,11 @@ def forget(user: Any) -> None:
     """Drop the per-request cache after roles change."""
     if hasattr(user, "_xiangli_roles"):
         del user._xiangli_roles
+
+
+def under(paths: Iterable[str], field: str = "area_path") -> Q:
+    """Rows whose area path lies within any of `paths` (the subtree of each); none when empty."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query

@@ -140,10 +140,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 def _served(user: Any, roles: Iterable[str]) -> Q:
     if getattr(user, "is_superuser", False):
         return Q()
-    query = Q(pk__in=[])
-    for path in scope.paths_for(user, roles):
-        query |= Q(area_path__startswith=path)
-    return query
+    return scope.under(scope.paths_for(user, roles))
 
 
 def _shop_villages(user: Any) -> list[Area]:

@@ -136,10 +136,7 @@ class OutreachQuerySet(models.QuerySet["Outreach"]):
             return self.none()
         if user.is_superuser:
             return self
-        query = models.Q(pk__in=[])
-        for path in scope.paths_for(user, CASE_READER_ROLES):
-            query |= models.Q(area_path__startswith=path)
-        return self.filter(query)
+        return self.filter(scope.under(scope.paths_for(user, CASE_READER_ROLES)))
 
 
 class Outreach(models.Model):

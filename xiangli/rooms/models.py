@@ -16,14 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiangli.areas.models import Centre
+from xiangli.people import scope
 
 
 class RoomQuerySet(models.QuerySet["Room"]):
     def in_areas(self, paths: list[str]) -> RoomQuerySet:
-        query = models.Q(pk__in=[])
-        for path in paths:
-            query |= models.Q(area_path__startswith=path)
-        return self.filter(query)
+        return self.filter(scope.under(paths))
 
 
 class Room(models.Model):

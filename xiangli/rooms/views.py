@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xiangli.areas.models import Centre
 from xiangli.front.access import add_errors, attempt
 from xiangli.front.views_desk import staff_required
+from xiangli.people import scope
 
 from . import services
 from .forms import BookingForm, RoomForm
@@ -34,10 +34,7 @@ def _bookable_centres(user: Any) -> Any:
     qs = Centre.objects.select_related("area").order_by("area__path")
     if getattr(user, "is_superuser", False):
         return qs
-    query = Q(pk__in=[])
-    for p in services.village_paths(user, services.BOOKING_ROLES):
-        query |= Q(area__path__startswith=p)
-    return qs.filter(query)
+    return qs.filter(scope.under(services.village_paths(user, services.BOOKING_ROLES), "area__path"))
 
 
 def visible_room(user: Any, room_id: int) -> Room:

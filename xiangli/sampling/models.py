@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiangli.areas.models import Area
+from xiangli.people import scope
 from xiangli.people.models import User
 
 
@@ -47,19 +48,12 @@ def regulator_paths(user: Any) -> list[str]:
     return cached
 
 
-def _under(paths: list[str]) -> models.Q:
-    query = models.Q(pk__in=[])
-    for path in paths:
-        query |= models.Q(area_path__startswith=path)
-    return query
-
-
 class ScopedQuerySet(models.QuerySet[Any]):
     def regulated_by(self, user: Any) -> Any:
         """Rows in the areas the user regulates; another county's are a 404."""
         if getattr(user, "is_superuser", False):
             return self
-        return self.filter(_under(regulator_paths(user)))
+        return self.filter(scope.under(regulator_paths(user)))
 
     def in_area(self, area: Area) -> Any:
         return self.filter(area_path__startswith=area.path)

@@ -80,25 +80,18 @@ def desk_paths(user: Any) -> list[str]:
     return cached
 
 
-def _under(paths: list[str]) -> models.Q:
-    query = models.Q(pk__in=[])
-    for path in paths:
-        query |= models.Q(area_path__startswith=path)
-    return query
-
-
 class TipQuerySet(models.QuerySet["Tip"]):
     def on_desk_of(self, user: Any) -> TipQuerySet:
         """Tips in the areas of the user's tip desks: their queue. Others' are a 404."""
         if getattr(user, "is_superuser", False):
             return self
-        return self.filter(_under(desk_paths(user)))
+        return self.filter(scope.under(desk_paths(user)))
 
     def supervised_by(self, user: Any) -> TipQuerySet:
         """Tips counted in the statistics a supervisor may read."""
         if getattr(user, "is_superuser", False):
             return self
-        return self.filter(_under(scope.paths_for(user, SUPERVISOR_ROLES)))
+        return self.filter(scope.under(scope.paths_for(user, SUPERVISOR_ROLES)))
 
     def overdue(self, today: dt.date) -> TipQuerySet:
         return self.filter(
