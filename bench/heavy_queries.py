@@ -114,7 +114,7 @@ def main() -> int:
             (
                 f"{who}_new",
                 f"{who}: new (submitted) cases",
-                lambda w=who: list(v(w).filter(state=State.SUBMITTED).queue()[:31]),
+                lambda w=who: list(v(w).new_queue()[:31]),
             ),
             (f"{who}_overdue", f"{who}: overdue list", lambda w=who: list(v(w).overdue(today).queue()[:31])),
             (f"{who}_due_soon", f"{who}: due-soon list", lambda w=who: list(v(w).due_soon(today, soon).queue()[:31])),

@@ -41,6 +41,8 @@ def _listed(user: Any, filters: CaseFilters) -> CaseQuerySet:
         cases = cases.filter(state=filters.state)
     if filters.overdue:
         cases = cases.overdue(timezone.localdate())
+    if scope.is_staff_member(user) and filters.state == State.SUBMITTED:
+        return cases.new_queue()
     if scope.is_staff_member(user) and (filters.state is None or filters.state in OPEN_STATES):
         return cases.queue()
     return cases.select_related("resident", "item", "village").order_by("-submitted_at", "-pk")

@@ -96,6 +96,19 @@ class CaseQuerySet(models.QuerySet["Case"]):
             .order_by(models.F("due_on").asc(nulls_last=True), "submitted_at", "pk")
         )
 
+    def new_queue(self) -> CaseQuerySet:
+        """Cases waiting for acceptance, the longest waiting first.
+
+        The same order as `queue()` gives them (they have no due date yet), said so
+        that the database walks the index of submitted cases instead of the whole
+        open queue to reach its undated end.
+        """
+        return (
+            self.filter(state=State.SUBMITTED)
+            .select_related("resident", "item", "village")
+            .order_by("submitted_at", "pk")
+        )
+
 
 class Case(models.Model):
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="cases", verbose_name=_("resident"))
@@ -155,6 +168,12 @@ class Case(models.Model):
             # (township and up): the scope filter then rarely rejects a row.
             models.Index(fields=["due_on", "submitted_at", "id"], name="case_open_queue",
                          condition=models.Q(state__in=["submitted", "accepted", "materials_pending", "carried"])),
+            # The "finished" view, newest first, for staff whose scope is wide: walked
+            # from the newest, a county's 31 rows are found within a few hundred.
+            models.Index(fields=["-submitted_at", "-id"], name="case_finished_recent",
+                         condition=models.Q(state__in=["done", "closed", "declined", "withdrawn"])),
+            models.Index(fields=["submitted_at", "id"], name="case_new_queue",
+                         condition=models.Q(state="submitted")),
             models.Index(fields=["resident", "-submitted_at"], name="case_resident_recent"),
             models.Index(fields=["centre", "state"], name="case_centre_state"),
             models.Index(fields=["item", "resident", "state"], name="case_item_resident"),

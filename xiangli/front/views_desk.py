@@ -73,6 +73,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         view = "open"
     if view == "finished":
         cases = cases.select_related("resident", "item", "village").order_by("-submitted_at", "-pk")
+    elif view == "new":
+        cases = cases.new_queue()
     else:
         cases = cases.queue()
     offset = _offset(request)
