@@ -1,5 +1,7 @@
 """The agent workbench: intake in under a minute, the queue, every step of a case."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -184,3 +186,24 @@ def test_the_centre_page_leads_residents_to_everything_the_centre_runs(client, w
     client.force_login(world.alice)
     mine = client.get(reverse("front:mine")).content.decode()
     assert reverse("activities:mine") in mine and reverse("points:mine") in mine and reverse("tips:mine") in mine
+
+
+def test_a_townships_counts_are_shared_for_a_minute_and_a_villages_stay_live(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    case = services.create_case(by=world.andy, resident=world.alice_resident, item=world.pension, channel="walk_in")
+    services.accept_case(case, by=world.andy)
+    soon_due = Case.objects.filter(pk=case.pk)
+
+    def counts(user):
+        client.force_login(user)
+        page = client.get(reverse("front:desk"))
+        return page.context["overdue_count"], page.context["due_soon_count"]
+
+    before_andy, before_tom = counts(world.andy), counts(world.tom)
+    soon_due.update(due_on=dt.date(2020, 1, 2))  # now long overdue
+    assert counts(world.andy)[0] == before_andy[0] + 1  # the village's own count is live
+    assert counts(world.tom) == before_tom  # the township's is the minute-old figure
+    cache.clear()
+    assert counts(world.tom)[0] == before_tom[0] + 1
