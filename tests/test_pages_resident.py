@@ -163,3 +163,14 @@ def test_login_by_sms_code_from_the_page(client, world):
     response = client.post(reverse("front:login"), {"kind": "code", "phone": "13800000001", "code": code})
     assert response.status_code == 302
     assert client.get(reverse("front:my_cases")).status_code == 200
+
+
+def test_the_cached_service_list_changes_as_soon_as_an_item_is_switched_off_or_renamed(client, world):
+    url = reverse("front:centre", args=[world.village_a.code])
+    assert world.pension.name_zh in client.get(url).content.decode()
+    world.centre_a.disabled_items.add(world.pension)
+    assert world.pension.name_zh not in client.get(url).content.decode()
+    world.centre_a.disabled_items.remove(world.pension)
+    world.pension.name_zh = "城乡居民养老保险待遇申领（新）"
+    world.pension.save()
+    assert "城乡居民养老保险待遇申领（新）" in client.get(url).content.decode()

@@ -22,6 +22,7 @@ from xiangli.areas.models import Centre, CentreFunction
 from xiangli.cases import services
 from xiangli.cases.access import attachment_response, own_case
 from xiangli.cases.models import Case, Channel, State
+from xiangli.catalog import listing
 from xiangli.catalog.models import ServiceItem
 from xiangli.notifications.models import Notification
 from xiangli.ops.dbrouter import replica_view
@@ -53,22 +54,30 @@ def home(request: HttpRequest) -> HttpResponse:
 def centre(request: HttpRequest, code: str) -> HttpResponse:
     """The service list (服务事项清单) of one centre, by 7+N category."""
     c = centre_by_code(code)
-    items = ServiceItem.objects.offered_by(c)
     category = request.GET.get("category", "")
-    if category in CentreFunction.values:
-        items = items.filter(category=category)
+    if category not in CentreFunction.values:
+        category = ""
     labels = dict(CentreFunction.choices)
-    # Groups follow the order of the 7+N functions, not the alphabet of their codes.
-    rank = {v: n for n, v in enumerate(CentreFunction.values)}
-    rows = sorted(items, key=lambda i: (rank.get(i.category, 99), i.sort, i.code))
-    groups = [(labels.get(k, k), list(g)) for k, g in groupby(rows, key=lambda i: i.category)]
-    present = set(ServiceItem.objects.offered_by(c).values_list("category", flat=True).distinct())
-    categories = [(v, labels[v]) for v in CentreFunction.values if v in present]
+
+    def groups() -> list[tuple[str, list[ServiceItem]]]:
+        items = ServiceItem.objects.offered_by(c)
+        if category:
+            items = items.filter(category=category)
+        # Groups follow the order of the 7+N functions, not the alphabet of their codes.
+        rank = {v: n for n, v in enumerate(CentreFunction.values)}
+        rows = sorted(items, key=lambda i: (rank.get(i.category, 99), i.sort, i.code))
+        return [(labels.get(k, k), list(g)) for k, g in groupby(rows, key=lambda i: i.category)]
+
+    def categories() -> list[tuple[str, str]]:
+        present = set(ServiceItem.objects.offered_by(c).values_list("category", flat=True).distinct())
+        return [(v, str(labels[v])) for v in CentreFunction.values if v in present]
     # Published on the centre's own page, so residents can hold it to its promise;
     # cached because every visitor would otherwise re-count the centre's cases.
     stats = cache.get_or_set(f"centre-performance:{c.pk}", lambda: Case.objects.filter(centre=c).performance(), 300)
     return render(request, "front/centre.html", {
         "centre": c, "groups": groups, "categories": categories, "category": category, "stats": stats,
+        # The list is rendered only when its cached fragment is missing (front/centre.html).
+        "list_version": listing.version(),
     })
 
 
