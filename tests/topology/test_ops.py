@@ -46,7 +46,7 @@ def replica_alias():
         del connections.settings[REPLICA]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_marked_reads_run_on_the_replica_connection_and_the_rest_on_the_primary(world, replica_alias):
     with CaptureQueriesContext(replica_alias) as on_replica_side, CaptureQueriesContext(connection) as on_primary:
         with on_replica():

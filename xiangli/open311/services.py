@@ -134,16 +134,20 @@ def count_request(client: ApiClient, *, now: dt.datetime | None = None) -> None:
         epoch = int(now.timestamp())
         start = dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
         rows = Usage.objects.filter(client=client, window=window, starts_at=start)
-        if not rows.update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    Usage.objects.create(client=client, window=window, starts_at=start, count=1)
-            except IntegrityError:
-                rows.update(count=F("count") + 1)  # another process opened the window first
-            if window == "h":
-                # A new hour: the older counters are of no further use.
-                Usage.objects.filter(client=client, starts_at__lt=start - dt.timedelta(hours=1)).delete()
-        count = rows.values_list("count", flat=True).first() or 0
+        # One transaction per counter: the update holds the row until the count is
+        # read back, so each request reads its own place in the window, not a later
+        # request's (which, read outside, refused early requests of a burst).
+        with transaction.atomic():
+            if not rows.update(count=F("count") + 1):
+                try:
+                    with transaction.atomic():
+                        Usage.objects.create(client=client, window=window, starts_at=start, count=1)
+                except IntegrityError:
+                    rows.update(count=F("count") + 1)  # another process opened the window first
+                if window == "h":
+                    # A new hour: the older counters are of no further use.
+                    Usage.objects.filter(client=client, starts_at__lt=start - dt.timedelta(hours=1)).delete()
+            count = rows.values_list("count", flat=True).first() or 0
         if count > limits[window]:
             raise RateLimited(retry_after=max(1, int(start.timestamp()) + seconds - epoch))
 
