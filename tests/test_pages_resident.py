@@ -174,3 +174,19 @@ def test_the_cached_service_list_changes_as_soon_as_an_item_is_switched_off_or_r
     world.pension.name_zh = "城乡居民养老保险待遇申领（新）"
     world.pension.save()
     assert "城乡居民养老保险待遇申领（新）" in client.get(url).content.decode()
+
+
+def test_a_missing_page_answers_in_the_visitors_language_with_the_sites_own_page(client, settings, world):
+    settings.DEBUG = False
+    zh = client.get("/c/no-such-village/")
+    assert zh.status_code == 404
+    assert "页面不存在" in zh.content.decode() and 'lang="zh-Hans"' in zh.content.decode()
+    en = client.get("/c/no-such-village/", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.status_code == 404 and "Page not found" in en.content.decode()
+
+
+def test_the_error_page_renders_without_a_request_or_the_database():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "出错了" in page and "xiangli.css" in page
