@@ -187,6 +187,11 @@ def test_a_missing_page_answers_in_the_visitors_language_with_the_sites_own_page
 
 def test_the_error_page_renders_without_a_request_or_the_database():
     from django.template.loader import render_to_string
+    from django.utils import translation
 
-    page = render_to_string("500.html")
+    # The handler renders in the language the failing request had activated.
+    with translation.override("zh-hans"):
+        page = render_to_string("500.html")
     assert "出错了" in page and "xiangli.css" in page
+    with translation.override("en"):
+        assert "Something went wrong" in render_to_string("500.html")
