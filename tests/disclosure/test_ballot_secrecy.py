@@ -8,13 +8,10 @@ the audit trail), it is the same whichever way each person voted.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, models
-from django.utils import translation
+from django.db import connection, models
 
 from xiangli.audit.models import AuditEntry
 from xiangli.people.models import Resident, User
@@ -22,6 +19,7 @@ from xiangli.polls import services
 from xiangli.polls.models import Option, Poll, VoterRoll
 
 from ..conftest import resident
+from ..test_case_rules import at_once, postgres_only
 from .conftest import make_poll
 
 
@@ -104,29 +102,6 @@ def test_every_option_row_carries_the_same_row_version_whichever_was_chosen(worl
 # Concurrency
 
 
-def at_once(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(n, job):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                outcomes[n] = job()
-        except Exception as exc:  # noqa: BLE001
-            outcomes[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 
 
 @postgres_only

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from xiangli.audit.models import AuditEntry
 from xiangli.people.models import User
@@ -17,6 +15,7 @@ from xiangli.sampling import services
 from xiangli.sampling.models import Batch, Nomination, NominationState, SamplingEvent, Support
 
 from ..conftest import resident
+from ..test_case_rules import at_once, postgres_only
 from .conftest import Browser
 
 
@@ -248,29 +247,6 @@ def test_an_unknown_area_has_no_results_page(world, desks):
 # Concurrency
 
 
-def at_once(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(n, job):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                outcomes[n] = job()
-        except Exception as exc:  # noqa: BLE001
-            outcomes[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 
 
 @postgres_only
