@@ -155,19 +155,24 @@ def test_a_resident_of_another_village_is_not_taken_over(world):
     assert Resident.objects.get(pk=world.bob_resident.pk).village == world.village_b
 
 
-def test_bulk_written_residents_get_the_columns_save_derives(world):
-    """roster.services.derive mirrors Resident.save; if save() learns a new derived column, this fails."""
-    from xiangli.roster.services import derive
-
-    saved = Resident(name="吕布", gender="M", birth_date=dt.date(1960, 5, 6), id_number=new_id(150),
-                     phone="+8613712340000", village=world.village_a, grid=world.grid_a2)
-    saved.save()
-    derived = derive(Resident(name="吕布", gender="M", birth_date=dt.date(1960, 5, 6), id_number=new_id(150),
-                              phone="+8613712340000", village=world.village_a, grid=world.grid_a2))
-    skip = {"id", "created_at"}
-    for f in Resident._meta.concrete_fields:
-        if f.attname not in skip:
-            assert getattr(derived, f.attname) == getattr(saved, f.attname), f.attname
+def test_imported_residents_carry_the_columns_save_derives(world):
+    """Imported in bulk, so without save(): searching by initials, phone and area must still find them."""
+    data = xlsx([
+        ["吕布", new_id(150), world.village_a.code, world.grid_a2.code, "137 1234 0000", None, None, None, None],
+        ["貂蝉", new_id(151, gender="F"), world.village_a.code, None, None, None, None, None, None],
+    ])
+    services.apply_import(check(world, data), by=world.andy)
+    changed = services.apply_import(check(world, xlsx([
+        ["吕奉先", new_id(150), world.village_a.code, world.grid_a1.code, None, None, None, None, None],
+    ])), by=world.andy)
+    assert changed.updated == 1
+    derived = ("name_initials", "id_digest", "phone", "phone_digest", "area_path")
+    for resident in Resident.objects.filter(id_digest__in=[digest(new_id(150)), digest(new_id(151, gender="F"))]):
+        as_imported = [getattr(resident, f) for f in derived]
+        resident.save()
+        assert [getattr(resident, f) for f in derived] == as_imported, resident.name
+    lu = Resident.objects.search("lfx").get()
+    assert lu.area_path == world.grid_a1.path and lu == Resident.objects.search("13712340000").get()
 
 
 def test_each_imported_resident_has_its_audit_entry_with_masked_values(world, roster):
@@ -178,3 +183,20 @@ def test_each_imported_resident_has_its_audit_entry_with_masked_values(world, ro
     assert entry.changes["id_number"][1] == zhao.masked_id_number
     changed = AuditEntry.objects.get(action="resident.changed", object_id=str(world.alice_resident.pk))
     assert changed.changes["tags"] == [[], ["party_member"]]
+
+
+def test_bulk_audit_entries_are_those_record_writes_one_by_one(world, roster):
+    from xiangli.audit import services as audit
+
+    services.apply_import(check(world, roster), by=world.andy)
+    zhao = Resident.objects.get(id_digest=digest(new_id(101)))
+    bulk = AuditEntry.objects.get(action="resident.registered", object_id=str(zhao.pk))
+    single = audit.record("resident.registered", obj=zhao, actor=world.andy, changes={
+        "name": [None, zhao.name], "id_number": [None, zhao.id_number], "phone": [None, zhao.phone],
+        "village": [None, zhao.village_id], "grid": [None, zhao.grid_id], "household": [None, zhao.household],
+        "tags": [None, zhao.tags], "source": "roster",
+    })
+    single.refresh_from_db()
+    compared = ("actor_id", "actor_label", "action", "object_type", "object_id", "object_repr", "area_path",
+                "changes", "ip", "user_agent")
+    assert [getattr(bulk, f) for f in compared] == [getattr(single, f) for f in compared]

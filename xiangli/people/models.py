@@ -191,13 +191,22 @@ class Resident(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> Resident:
+        """Fill the columns computed from the others (initials, digests, area path).
+
+        `save()` calls it; code that writes residents in bulk (`bulk_create`,
+        `bulk_update`), which skips `save()`, calls it on each resident first.
+        """
         self.name_initials = name_initials(self.name)
         if self.phone and not self.phone.startswith("+"):
             self.phone = normalise_phone(self.phone)  # one stored form, or the digest would not match
         self.id_digest = digest(self.id_number) if self.id_number else None
         self.phone_digest = digest(self.phone) if self.phone else ""
         self.area_path = (self.grid or self.village).path
-        super().save(*args, **kwargs)
+        return self
 
     @property
     def masked_id_number(self) -> str:

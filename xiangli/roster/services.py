@@ -106,52 +106,25 @@ def apply_import(record: RosterImport, *, by: User) -> RosterImport:
 BATCH = 1000
 
 
-def derive(resident: Resident) -> Resident:
-    """Fill the columns `Resident.save()` derives, for rows written in bulk.
-
-    Mirrors ``Resident.save`` (tests/policies/test_roster_import.py checks they agree):
-    a bulk insert does not call ``save()``, and one INSERT per resident would make a
-    10,000-row roster take minutes.
-    """
-    from xiangli.people.models import name_initials
-
-    resident.name_initials = name_initials(resident.name)
-    resident.id_digest = digest(resident.id_number) if resident.id_number else None
-    resident.phone_digest = digest(resident.phone) if resident.phone else ""
-    resident.area_path = (resident.grid or resident.village).path
-    return resident
-
-
 def _write(plan: Plan, by: User) -> None:
-    """The plan's residents in bulk, and one audit entry for each, in the caller's transaction."""
-    from xiangli.audit.models import AuditEntry
+    """The plan's residents in bulk, and one audit entry for each, in the caller's transaction.
 
+    A bulk write skips `Resident.save()`, so each resident's derived columns are filled
+    by `derive_fields()` first; one INSERT per resident would make a 10,000-row roster
+    take minutes.
+    """
     fields = [*(f.removesuffix("_id") for f in UPDATABLE), "name_initials", "phone_digest", "area_path"]
-    Resident.objects.bulk_create([derive(r) for r in plan.new], batch_size=BATCH)
-    Resident.objects.bulk_update([derive(r) for r, _ in plan.updated], fields, batch_size=BATCH)
-    entries = [
-        _entry("resident.registered", r, by, {
+    Resident.objects.bulk_create([r.derive_fields() for r in plan.new], batch_size=BATCH)
+    Resident.objects.bulk_update([r.derive_fields() for r, _ in plan.updated], fields, batch_size=BATCH)
+    audit.record_many("resident.registered", (
+        (r, {
             "name": [None, r.name], "id_number": [None, r.id_number], "phone": [None, r.phone],
             "village": [None, r.village_id], "grid": [None, r.grid_id], "household": [None, r.household],
             "tags": [None, r.tags], "source": "roster",
         }) for r in plan.new
-    ]
-    entries += [_entry("resident.changed", r, by, {**changes, "source": "roster"}) for r, changes in plan.updated]
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-
-
-def _entry(action: str, resident: Resident, by: User, changes: dict[str, Any]) -> Any:
-    """The entry `audit.record()` would write, unsaved, so that thousands go in one statement."""
-    from xiangli.audit.context import current_origin
-    from xiangli.audit.models import AuditEntry
-
-    origin = current_origin()
-    return AuditEntry(
-        at=timezone.now(), actor=by, actor_label=audit.clean_value("actor", str(by))[:120], action=action,
-        object_type=resident._meta.label_lower, object_id=str(resident.pk), object_repr=resident.name[:200],
-        area_path=resident.area_path, changes=audit.clean_changes(changes), ip=origin.ip,
-        user_agent=origin.user_agent,
-    )
+    ), actor=by, batch_size=BATCH)
+    audit.record_many("resident.changed", ((r, {**changes, "source": "roster"}) for r, changes in plan.updated),
+                      actor=by, batch_size=BATCH)
 
 
 # -- planning -------------------------------------------------------------------------------
