@@ -41,6 +41,8 @@ POLICY_ROLES = {Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN, Role.CITY_ADMIN}
 OUTREACH_ROLES = CASE_INTAKE_ROLES
 # A resident who declined is not asked again by a new run before this many days.
 ASK_AGAIN_AFTER = dt.timedelta(days=180)
+# A live policy is run again this long after its last run, for those who became eligible since.
+RERUN_EVERY = dt.timedelta(days=1)
 POLICY_AREA_KINDS = (AreaKind.CITY, AreaKind.COUNTY, AreaKind.TOWNSHIP)
 
 
@@ -184,13 +186,40 @@ def run_policy(policy: Policy, *, by: User, now: dt.datetime | None = None) -> P
 
     One INSERT … SELECT makes the visits, in the database, whatever the number of
     people; a second run adds none for residents who already have an open visit. The
-    village staff and grid workers hear of it once, from a background task.
+    village staff and grid workers hear of it once, from a background task. Once run,
+    a live policy is run again every day by `rerun_due_policies`.
     """
     if not may_manage(by, policy):
         raise PermissionDenied(_("You may not run this policy."))
     if policy.status != PolicyStatus.LIVE:
         raise ValidationError(_("Only a live policy can be run. Preview it, then put it live."))
+    return _run(policy, by=by, now=now or timezone.now())
+
+
+def rerun_due_policies(*, now: dt.datetime | None = None) -> list[PolicyRun]:
+    """Run again every live policy whose last run is `RERUN_EVERY` old.
+
+    Residents become eligible without anyone touching the policy: they turn 60, are
+    granted low-income support, move into the area. The periodic tick runs the policy
+    again for them, so nobody waits for staff to press "Run". Only policies a person
+    has run once are re-run: the first run, which sends grid workers to everyone at
+    once, stays a decision of the staff who previewed it.
+    """
     now = now or timezone.now()
+    due = now - RERUN_EVERY
+    runs = []
+    for policy in Policy.objects.filter(status=PolicyStatus.LIVE, last_run_at__lte=due).select_related("area"):
+        with transaction.atomic():
+            # Claimed under the lock a run takes: if two workers' ticks, or a person and a
+            # tick, meet here, whoever comes second sees the fresh run and skips.
+            still_due = Policy.objects.select_for_update().filter(
+                pk=policy.pk, status=PolicyStatus.LIVE, last_run_at__lte=due).exists()
+            if still_due:
+                runs.append(_run(policy, by=None, now=now))
+    return runs
+
+
+def _run(policy: Policy, *, by: User | None, now: dt.datetime) -> PolicyRun:
     with transaction.atomic():
         # Two staff pressing "run" at once queue here; the second adds nothing.
         Policy.objects.select_for_update().filter(pk=policy.pk).values_list("pk").get()
@@ -199,7 +228,7 @@ def run_policy(policy: Policy, *, by: User, now: dt.datetime | None = None) -> P
         Policy.objects.filter(pk=policy.pk).update(last_run_at=now)
         policy.last_run_at = now
         audit.record("policy.run", obj=policy, actor=by, area_path=policy.area.path,
-                     changes={"outreach_created": created})
+                     changes={"outreach_created": created, "periodic": by is None})
         if created:
             from .tasks import notify_policy_run
 

@@ -1,4 +1,4 @@
-"""Background work of policies: telling villages and grid workers about a run."""
+"""Background work of policies: telling villages and grid workers about a run, and running live policies again."""
 
 from __future__ import annotations
 
@@ -50,3 +50,20 @@ def notify_policy_run(run_id: int) -> int:
         messages.append(Notification(user_id=user_id, message_zh=texts[0], message_en=texts[1]))
     Notification.objects.bulk_create(messages, batch_size=1000)
     return len(messages)
+
+
+@task()
+def rerun_live_policies() -> str:
+    """The periodic work of policies, for `manage.py tick`: live policies run again once a day."""
+    return run_periodic()
+
+
+# Queued by `manage.py tick`.
+PERIODIC = [rerun_live_policies]
+
+
+def run_periodic() -> str:
+    from .services import rerun_due_policies
+
+    runs = rerun_due_policies()
+    return f"policies run again: {len(runs)}, new visits: {sum(r.created for r in runs)}"
