@@ -51,9 +51,14 @@ def test_a_disguised_upload_is_refused_with_a_message_and_nothing_is_filed(clien
     client.force_login(world.alice)
     fake = SimpleUploadedFile("photo.jpg", b"<html>not a photo</html>", content_type="image/jpeg")
     url = reverse("front:apply", args=[world.village_a.code, "YL-001"])
-    response = client.post(url, {"files": [fake], "idempotency_key": "k2"})
+    response = client.post(url, {"files": [fake], "idempotency_key": "k2"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert "photo.jpg" in response.content.decode()
+    page = response.content.decode()
+    # The refusal stands beside the file field, and the field says so to a screen reader.
+    assert ('<ul class="errorlist" id="id_files_error"><li>photo.jpg is not a photo or a PDF. '
+            "Please send a JPEG, PNG or PDF file.</li></ul>") in page
+    field = page[page.index('name="files"'):].split(">", 1)[0]
+    assert 'aria-describedby="id_files_error"' in field and 'aria-invalid="true"' in field
     assert not Case.objects.exists()
 
 
@@ -73,11 +78,38 @@ def test_resident_follows_the_timeline_and_rates_the_done_case(client, world):
     url = reverse("front:my_case", args=[case.pk])
     page = client.get(url).content.decode()
     assert "已受理" in page and "stars" in page
-    client.post(url, {"stars": "4", "comment": "很快"})
+    client.post(url, {"action": "rate", "stars": "4", "comment": "很快"})
     case.refresh_from_db()
     assert case.rating == 4 and case.state == State.CLOSED
     inbox = client.get(reverse("front:inbox")).content.decode()
     assert case.number in inbox
+
+
+def test_a_rating_sent_without_stars_is_refused_beside_the_stars_and_nothing_is_saved(client, world):
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    services.accept_case(case, by=world.andy)
+    services.complete_case(case, by=world.andy)
+    client.force_login(world.alice)
+    url = reverse("front:my_case", args=[case.pk])
+    response = client.post(url, {"action": "rate", "comment": "没选星"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    # The message stands in the rating form, tied to the stars, not as a complaint about files.
+    assert '<ul class="errorlist" id="id_stars_error"><li>Please choose from 1 to 5 stars.</li></ul>' in page
+    assert 'aria-describedby="id_stars_error"' in page
+    assert "Please choose a file." not in page and "没选星" in page  # her comment is kept for the next try
+    case.refresh_from_db()
+    assert case.rating is None and case.state == State.DONE
+
+
+def test_a_rating_form_posted_without_its_action_rates_nothing(client, world):
+    case = services.create_case(by=world.alice, resident=world.alice_resident, item=world.pension, channel="online")
+    services.accept_case(case, by=world.andy)
+    services.complete_case(case, by=world.andy)
+    client.force_login(world.alice)
+    client.post(reverse("front:my_case", args=[case.pk]), {"stars": "2"})
+    case.refresh_from_db()
+    assert case.rating is None
 
 
 def test_another_residents_case_is_a_404(client, world):

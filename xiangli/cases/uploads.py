@@ -18,6 +18,9 @@ ALLOWED = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 MAX_FILES = 10
 # Longest side of a stored photo: still sharp enough to read an ID card's small print.
 MAX_SIDE = 3000
+# The code of every refusal here, so that a page can show it beside its file field
+# (xiangli.front.access.attempt) rather than above the whole form.
+UPLOAD_ERROR = "upload"
 
 
 @dataclass
@@ -33,29 +36,32 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if upload.size is None or upload.size > limit:
         raise ValidationError(
             _("%(name)s is too large: files may be at most %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)}
+            % {"name": name, "limit": filesizeformat(limit)}, code=UPLOAD_ERROR,
         )
     if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+        raise ValidationError(_("%(name)s is empty.") % {"name": name}, code=UPLOAD_ERROR)
     upload.seek(0)
     head = upload.read(512)
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
     if mime not in ALLOWED:
         raise ValidationError(
-            _("%(name)s is not a photo or a PDF. Please send a JPEG, PNG or PDF file.") % {"name": name}
+            _("%(name)s is not a photo or a PDF. Please send a JPEG, PNG or PDF file.") % {"name": name},
+            code=UPLOAD_ERROR,
         )
     upload.seek(0)
     if mime.startswith("image/"):
         try:
             cleaned = reencode(upload, mime)
         except Exception:
-            raise ValidationError(_("%(name)s is damaged and cannot be opened.") % {"name": name}) from None
+            raise ValidationError(_("%(name)s is damaged and cannot be opened.") % {"name": name},
+                                  code=UPLOAD_ERROR) from None
         return CheckedUpload(upload=SimpleUploadedFile(name, cleaned, content_type=mime), content_type=mime)
     else:
         upload.seek(max(0, upload.size - 2048))
         if b"%%EOF" not in upload.read():
-            raise ValidationError(_("%(name)s is damaged and cannot be opened.") % {"name": name})
+            raise ValidationError(_("%(name)s is damaged and cannot be opened.") % {"name": name},
+                                  code=UPLOAD_ERROR)
     upload.seek(0)
     return CheckedUpload(upload=upload, content_type=mime)
 
@@ -86,14 +92,14 @@ def reencode(upload: UploadedFile, mime: str) -> bytes:
 
 def check_uploads(uploads: list[UploadedFile]) -> list[CheckedUpload]:
     if len(uploads) > MAX_FILES:
-        raise ValidationError(_("Please send at most %(n)d files.") % {"n": MAX_FILES})
-    errors: list[str] = []
+        raise ValidationError(_("Please send at most %(n)d files.") % {"n": MAX_FILES}, code=UPLOAD_ERROR)
+    errors: list[ValidationError] = []
     checked: list[CheckedUpload] = []
     for upload in uploads:
         try:
             checked.append(check_upload(upload))
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            errors.extend(exc.error_list)
     if errors:
         raise ValidationError(errors)
     return checked

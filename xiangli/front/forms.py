@@ -108,6 +108,7 @@ class RatingForm(Form):
     stars = forms.TypedChoiceField(
         label=_("How was the service?"), coerce=int, widget=forms.RadioSelect,
         choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
+        error_messages={"required": _("Please choose from 1 to 5 stars.")},
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))

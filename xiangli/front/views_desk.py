@@ -164,7 +164,7 @@ def new_case(request: HttpRequest, resident_id: int) -> HttpResponse:
                 description=data["description"],
                 uploads=data["files"],
                 idempotency_key=data["idempotency_key"],
-            ))
+            ), uploads="files")
             if case is not None:
                 messages.success(request, _("Case %(n)s entered.") % {"n": case.number})
                 return redirect("front:desk_case", case_id=case.pk)

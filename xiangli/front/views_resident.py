@@ -109,7 +109,7 @@ def apply(request: HttpRequest, code: str, item_code: str) -> HttpResponse:
                 description=data["description"],
                 uploads=data["files"],
                 idempotency_key=data["idempotency_key"],
-            ))
+            ), uploads="files")
             if case is not None:
                 messages.success(request, _("Your application was sent. Case number: %(n)s") % {"n": case.number})
                 return redirect("front:my_case", case_id=case.pk)
@@ -151,19 +151,22 @@ def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = own_case(request.user, case_id)
     rating_form = RatingForm()
     if request.method == "POST":
+        # Each form of the page names its action: a rating sent without stars is
+        # answered beside the stars, not taken for an upload without a file.
+        action = request.POST.get("action")
         try:
-            if "stars" in request.POST:
+            if action == "rate":
                 rating_form = RatingForm(request.POST)
                 if rating_form.is_valid():
                     services.rate_case(case, by=request.user, stars=rating_form.cleaned_data["stars"],  # type: ignore[arg-type]
                                        comment=rating_form.cleaned_data["comment"])
                     messages.success(request, _("Thank you for rating the service."))
                     return redirect("front:my_case", case_id=case.pk)
-            elif request.POST.get("action") == "withdraw":
+            elif action == "withdraw":
                 services.withdraw_case(case, by=request.user)  # type: ignore[arg-type]
                 messages.success(request, _("Your application was withdrawn."))
                 return redirect("front:my_case", case_id=case.pk)
-            elif "files" in request.FILES:
+            elif action == "attach" and "files" in request.FILES:
                 services.add_attachments(case, by=request.user, uploads=request.FILES.getlist("files"))  # type: ignore[arg-type]
                 messages.success(request, _("Your materials were added."))
                 return redirect("front:my_case", case_id=case.pk)

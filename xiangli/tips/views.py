@@ -49,7 +49,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     seller=data["seller"], place=data["place"], bought_on=data["bought_on"], township=township,
                     anonymous=data["anonymous"], name=data["name"], phone=data["phone"], photos=data["photos"],
                     address=_address(request),
-                ))
+                ), uploads="photos")
                 if result is not None:
                     tip, secret = result
                     _remember(request, tip)
