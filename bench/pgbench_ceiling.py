@@ -12,8 +12,10 @@ rolled back (nothing is written), twice:
   resident and item look-ups, the replay check, the action, the answer's fetch),
   which is what bench/http_load.py measures.
 
-Each becomes a pgbench script: the resident and item ids are drawn at random
-(`\\set`) from a contiguous range of existing ids, the idempotency key is made
+Each becomes a pgbench script: each transaction takes a resident id no other
+transaction of the run takes (a permutation of a contiguous range of existing
+ids) and a service item made for the runs, so that none is refused as a second
+open case of the same matter (a unique constraint), the idempotency key is made
 unique per transaction, the new case's and event's ids are read back with
 `\\gset`, and the task id is drawn by the server. The village, centre and area
 path stay those of the sampled resident. create_case's own transaction is
@@ -120,7 +122,15 @@ def to_pgbench(statements: list[tuple[str, Any]], made: dict[str, Any]) -> tuple
     raw = connection.connection
     assert raw is not None
     cur = psycopg.ClientCursor(raw)
-    lines = ["\\set rid random(:rmin, :rmax)", "\\set iid random(:imin, :imax)", "\\set k random(1, 1000000000000000)"]
+    # A resident drawn afresh by each transaction (a permutation of the ids, so never twice in a
+    # run) and the run's own service item: no filing meets an open case of the same resident and
+    # item, which the database refuses (constraint case_one_open_per_item) and pgbench would abort on.
+    lines = [
+        "\\set seq :seq + 1",
+        "\\set rid :rmin + permute(:client_id + :nclients * :seq, :rmax - :rmin + 1)",
+        "\\set iid random(:imin, :imax)",
+        "\\set k random(1, 1000000000000000)",
+    ]
     outer: str | None = None
     for sql, params in statements:
         text = sql.strip()
@@ -201,11 +211,13 @@ def run_pgbench(script: Path, clients: int, threads: int, seconds: int, ranges: 
         "-U",
         db["USER"] or "postgres",
     ]
-    cmd += [arg for k, v in ranges.items() for arg in ("-D", f"{k}={v}")]
+    cmd += [arg for k, v in {**ranges, "seq": 0, "nclients": clients}.items() for arg in ("-D", f"{k}={v}")]
     cmd.append(db["NAME"])
     import os
 
     out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 120)
+    if "aborted" in out.stderr:
+        raise SystemExit(f"a pgbench client was aborted, the figures would be incomplete:\n{out.stderr[-2000:]}")
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
     lat = re.search(r"latency average = ([\d.]+) ms", out.stdout)
     failed = re.search(r"number of failed transactions: (\d+)", out.stdout)
@@ -238,6 +250,27 @@ def remove_pgbench_rows() -> int:
         """)
         cur.execute("delete from cases_case where idempotency_key like 'pgb-%%'")
         return int(cur.rowcount)
+
+
+def bench_item() -> Any:
+    """A service item of the runs' own, on which no resident has an open case."""
+    from xiangli.catalog.models import ServiceItem
+
+    item, _ = ServiceItem.objects.get_or_create(
+        code="PGB-CEILING",
+        defaults={
+            "name_zh": "pgbench",
+            "name_en": "pgbench",
+            "category": "convenience",
+            "department_zh": "-",
+            "department_en": "-",
+            "level": "village",
+            "handled_at_zh": "-",
+            "handled_at_en": "-",
+            "promised_days": 5,
+        },
+    )
+    return item
 
 
 def app_throughput(clients: int) -> tuple[float, str]:
@@ -283,9 +316,14 @@ def main() -> int:
     if not pairs:
         raise SystemExit("no free resident × item pair to sample a creation with")
     rmin, rmax = contiguous_range("people_resident")
-    imin, imax = contiguous_range("catalog_serviceitem")
-    ranges = {"rmin": rmin, "rmax": rmax, "imin": imin, "imax": imax}
-    print(f"city: {city} {common.data_scale()}; random residents {rmin}..{rmax}, items {imin}..{imax}", flush=True)
+    item = bench_item()
+    remove_pgbench_rows()  # of an earlier run that was cut short
+    ranges = {"rmin": rmin, "rmax": rmax, "imin": item.pk, "imax": item.pk}
+    print(
+        f"city: {city} {common.data_scale()}; residents {rmin}..{rmax} in random order, "
+        f"item {item.code} (the run's own, removed after)",
+        flush=True,
+    )
     out: dict[str, Any] = {
         "command": command,
         "machine": common.machine(),
@@ -307,8 +345,10 @@ def main() -> int:
         path.write_text(script)
         runs = []
         for _ in range(args.repeats):
-            runs.append(run_pgbench(path, args.clients, args.threads, args.seconds, ranges))
-            removed = remove_pgbench_rows()
+            try:
+                runs.append(run_pgbench(path, args.clients, args.threads, args.seconds, ranges))
+            finally:
+                removed = remove_pgbench_rows()
         print(f"  (removed the {removed} cases of the last pgbench run, with their events and tasks)", flush=True)
         tps = common.median([r["tps"] for r in runs])
         out["scripts"][mode] = {
@@ -324,6 +364,7 @@ def main() -> int:
             f"script {path.relative_to(common.ROOT)}",
             flush=True,
         )
+    item.delete()
     app, source = app_throughput(args.clients)
     ceiling = out["scripts"]["request"]["tps"]
     out.update(app_rps=app, app_source=source, ratio=app / ceiling, ratio_action=app / out["scripts"]["action"]["tps"])

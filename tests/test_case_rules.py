@@ -116,6 +116,17 @@ def test_a_second_open_application_for_the_same_item_names_the_first(world):
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
 
 
+def test_the_database_itself_refuses_a_second_open_case_for_the_same_matter(world):
+    from django.db import IntegrityError, transaction
+
+    first = walk_in(world)
+    copy = {f.attname: getattr(first, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(**{**copy, "idempotency_key": None, "created_by_id": world.sam.pk})
+    Case.objects.create(**{**copy, "idempotency_key": None, "state": State.CLOSED})  # a finished one may repeat
+    assert Case.objects.count() == 2
+
+
 def test_a_new_application_is_allowed_once_the_first_is_finished(world):
     first = online(world)
     services.withdraw_case(first, by=world.alice)

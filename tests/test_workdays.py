@@ -3,8 +3,11 @@ the weekends worked in exchange (调休) count, and a paused clock gives days ba
 
 import datetime as dt
 
+from django.db import transaction
+
 from xiangli.cases import services
 from xiangli.cases.models import State
+from xiangli.workdays import calendar
 from xiangli.workdays.calendar import add_workdays, is_workday, workdays_between
 from xiangli.workdays.models import CalendarDay
 
@@ -94,3 +97,32 @@ def test_a_carried_case_paused_for_materials_goes_back_to_carried(world):
     case = services.transition(case, "receive_materials", by=world.tom, today=D(2026, 6, 17))
     assert case.state == State.CARRIED
     assert case.due_on == D(2026, 6, 24)
+
+
+def test_deadlines_read_the_calendar_once_and_not_per_case(db, django_assert_num_queries):
+    calendar.reset_copy()
+    with django_assert_num_queries(1):
+        assert add_workdays(D(2026, 9, 30), 1) == D(2026, 10, 8)
+        assert add_workdays(D(2026, 6, 5), 1) == D(2026, 6, 8)
+        assert workdays_between(D(2026, 6, 17), D(2026, 6, 22)) == 2
+        assert not is_workday(D(2026, 10, 1))
+
+
+def test_an_edit_made_by_another_process_counts_within_a_minute(db, monkeypatch):
+    calendar.reset_copy()
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)
+    # bulk_create sends no signal: as if another process had saved it.
+    CalendarDay.objects.bulk_create([CalendarDay(day=D(2030, 10, 1), is_workday=False, name="National Day")])
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)  # this process's copy, for now
+    monkeypatch.setattr(calendar, "KEEP_FOR", -1.0)  # as if the minute had passed
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 2)
+
+
+def test_an_edit_rolled_back_leaves_no_trace_in_deadlines(db):
+    calendar.reset_copy()
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)
+    with transaction.atomic():
+        CalendarDay.objects.create(day=D(2030, 10, 1), is_workday=False, name="National Day")
+        assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 2)
+        transaction.set_rollback(True)
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)

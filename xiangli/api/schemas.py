@@ -163,10 +163,14 @@ class CaseDetail(CaseRow):
 
     @staticmethod
     def resolve_events(obj: Case) -> list[Any]:
+        if hasattr(obj, "timeline"):  # a case just filed
+            return obj.timeline
         return list(obj.events.select_related("actor").order_by("at", "pk"))
 
     @staticmethod
     def resolve_attachments(obj: Case) -> list[Any]:
+        if hasattr(obj, "materials"):
+            return obj.materials
         return list(obj.attachments.order_by("pk"))
 
     @staticmethod

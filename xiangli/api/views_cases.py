@@ -71,19 +71,20 @@ def create_case(
     item = ServiceItem.objects.filter(code=payload.item_code).first()
     if item is None:
         raise ValidationError({"item_code": _("There is no service with this code.")})
-    key = idempotency_key.strip()
-    # Only the status code depends on this; which case is returned is the action's business.
-    replayed = bool(key) and Case.objects.filter(created_by=user, idempotency_key=key).exists()
     with fields_named({"item": "item_code", "resident": "resident_id"}):
-        case = services.create_case(
+        case, created = services.file_case(
             by=user,
             resident=resident,
             item=item,
             channel=payload.channel,
             description=payload.description,
-            idempotency_key=key,
+            idempotency_key=idempotency_key.strip(),
         )
-    return Status(200 if replayed else 201, visible_case(user, case.pk))
+    if not created:
+        return Status(200, visible_case(user, case.pk))
+    # Whoever may file a case may read it (intake roles are reader roles; a resident
+    # reads her own), and the new case carries what the answer shows: nothing to read back.
+    return Status(201, case)
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetail, **errors(400, 401, 404)})

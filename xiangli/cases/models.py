@@ -149,11 +149,22 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Set on a case just filed (`services.file_case`): its timeline and materials,
+    # already in hand, so that the answer does not read back what the request wrote.
+    timeline: list[CaseEvent]
+    materials: list[Attachment]
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="case_idempotency"),
+            # One open case per resident and service: the database refuses the second
+            # even when two clerks file the same matter at the same moment.
+            models.UniqueConstraint(
+                fields=["resident", "item"], name="case_one_open_per_item",
+                condition=models.Q(state__in=["submitted", "accepted", "materials_pending", "carried"]),
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="case_rating_1_to_5",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,26 +109,13 @@ def _duplicate_of(resident: Resident, item: ServiceItem) -> Case | None:
     return Case.objects.filter(resident=resident, item=item, state__in=OPEN_STATES).first()
 
 
-def create_case(
-    *,
-    by: User,
-    resident: Resident,
-    item: ServiceItem,
-    channel: str,
-    description: str = "",
-    uploads: list[UploadedFile] | None = None,
-    idempotency_key: str = "",
-) -> Case:
-    """Open a case: a resident online for themself, or staff for a resident they serve.
+def _made_with(by: User, key: str | None) -> Case | None:
+    """The case this person filed before with this idempotency key, if any."""
+    return Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None
 
-    The same idempotency key from the same person returns the case it made
-    before, so a double tap or a retried request never files twice.
-    """
-    key = idempotency_key.strip()[:64] or None
-    if key:
-        earlier = Case.objects.filter(created_by=by, idempotency_key=key).first()
-        if earlier is not None:
-            return _replayed(earlier, resident, item)
+
+def _intake_centre(*, by: User, resident: Resident, item: ServiceItem, channel: str) -> Centre:
+    """The centre that takes the case in, once who files what by which channel is allowed."""
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     own = by.resident_id is not None and by.resident_id == resident.pk
@@ -150,30 +137,79 @@ def create_case(
             raise PermissionDenied(_("You do not serve this resident's village."))
         if not (item.proxy_allowed or item.level == HandlingLevel.VILLAGE):
             raise ValidationError({"item": _("This service must be handled by the resident in person.")})
-    centre = Centre.objects.filter(area_id=resident.village_id).first()
+    # One query: the centre, its village (for the answer) and whether it switched the item off.
+    switched_off = Centre.disabled_items.through.objects.filter(centre=OuterRef("pk"), serviceitem=item.pk)
+    centre = (
+        Centre.objects.select_related("area")
+        .filter(area_id=resident.village_id)
+        .annotate(item_switched_off=Exists(switched_off))
+        .first()
+    )
     if centre is None:
         raise ValidationError(_("The resident's village has no service centre yet."))
-    if not ServiceItem.objects.offered_by(centre).filter(pk=item.pk).exists():
+    if not item.active or centre.item_switched_off:
         raise ValidationError({"item": _("This service is not offered by the resident's centre.")})
-    checked = check_uploads(list(uploads or []))
+    return centre
+
+
+def create_case(
+    *,
+    by: User,
+    resident: Resident,
+    item: ServiceItem,
+    channel: str,
+    description: str = "",
+    uploads: list[UploadedFile] | None = None,
+    idempotency_key: str = "",
+) -> Case:
+    """Open a case: a resident online for themself, or staff for a resident they serve.
+
+    The same idempotency key from the same person returns the case it made
+    before, so a double tap or a retried request never files twice.
+    """
+    case, _created = file_case(
+        by=by, resident=resident, item=item, channel=channel, description=description, uploads=uploads,
+        idempotency_key=idempotency_key,
+    )
+    return case
+
+
+def file_case(
+    *,
+    by: User,
+    resident: Resident,
+    item: ServiceItem,
+    channel: str,
+    description: str = "",
+    uploads: list[UploadedFile] | None = None,
+    idempotency_key: str = "",
+) -> tuple[Case, bool]:
+    """`create_case`, telling also whether the case is new (False: an idempotency key's replay).
+
+    A new case comes back with its timeline and materials (`timeline`, `materials`),
+    so that the answer to the request need not read back what it wrote.
+    """
+    key = idempotency_key.strip()[:64] or None
+    try:
+        centre = _intake_centre(by=by, resident=resident, item=item, channel=channel)
+        checked = check_uploads(list(uploads or []))
+    except (ValidationError, PermissionDenied):
+        # A retry of a request that was filed gets that case, even where filing it
+        # again would now be refused (the day's last online application, say).
+        if (earlier := _made_with(by, key)) is not None:
+            return _replayed(earlier, resident, item), False
+        raise
     try:
         with transaction.atomic():
-            # Lock the resident's row so that two clerks (or a double tap)
-            # filing the same matter at once queue here: the second then sees
-            # the first one's case instead of opening a duplicate.
-            list(Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk"))
-            if key and (earlier := Case.objects.filter(created_by=by, idempotency_key=key).first()):
-                return _replayed(earlier, resident, item)
-            if (dup := _duplicate_of(resident, item)) is not None:
-                raise ValidationError(
-                    _("%(name)s already has an open case for this service (number %(number)s).")
-                    % {"name": resident.name, "number": dup.number}
-                )
+            # No lock and no look-up first: two unique constraints refuse a second
+            # case with the same person's idempotency key and a second open case of
+            # a resident for one service, even when two clerks (or a double tap)
+            # file at the same moment. The refused one learns below which case won.
             case = Case.objects.create(
                 resident=resident,
                 item=item,
                 centre=centre,
-                village_id=resident.village_id,
+                village=centre.area,
                 area_path=resident.area_path,
                 channel=channel,
                 description=description.strip()[:4000],
@@ -181,19 +217,23 @@ def create_case(
                 idempotency_key=key,
                 visits=1 if channel == Channel.WALK_IN else 0,
             )
-            _save_attachments(case, checked, by)
+            attachments = _save_attachments(case, checked, by)
             # The channel is on the case itself, shown in each reader's language.
-            _record(case, EventKind.CREATED, by, changes={
+            event = _record(case, EventKind.CREATED, by, changes={
                 "state": [None, case.state], "resident": [None, resident.pk], "item": [None, item.pk],
                 "channel": [None, channel], "attachments": [None, len(checked)],
             })
     except IntegrityError:
-        # The same key raced in from a second request: hand back the winner.
-        earlier = Case.objects.filter(created_by=by, idempotency_key=key).first() if key else None
-        if earlier is None:
-            raise
-        return _replayed(earlier, resident, item)
-    return case
+        if (earlier := _made_with(by, key)) is not None:
+            return _replayed(earlier, resident, item), False
+        if (dup := _duplicate_of(resident, item)) is not None:
+            raise ValidationError(
+                _("%(name)s already has an open case for this service (number %(number)s).")
+                % {"name": resident.name, "number": dup.number}
+            ) from None
+        raise
+    case.timeline, case.materials = [event], attachments
+    return case, True
 
 
 def _replayed(earlier: Case, resident: Resident, item: ServiceItem) -> Case:
@@ -281,7 +321,11 @@ def transition(case: Case, action: str, *, by: User, note: str = "", today: dt.d
         updated = Case.objects.filter(pk=case.pk, state=case.state).update(**changes)
         if updated != 1:
             raise ValidationError(_("Someone else has just changed this case. Please reload it."), code="conflict")
-        case.refresh_from_db()
+        # The row now holds exactly these values: set them rather than read the
+        # case back (a refresh would also drop its item, resident, village, centre
+        # and agent, and the answer would fetch each again).
+        for name, value in changes.items():
+            setattr(case, name, value)
         _record(case, t.event, by, note, changes=audit.diff(before, audit.snapshot(case, changes)))
     return case
 
@@ -327,7 +371,7 @@ def record_visit(case: Case, *, by: User, note: str = "") -> Case:
         raise PermissionDenied(_("You may not do this to this case."))
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(visits=F("visits") + 1)
-        case.refresh_from_db()
+        case.refresh_from_db(fields=["visits"])  # another clerk may have counted one meanwhile
         _record(case, EventKind.VISIT, by, note.strip()[:2000], changes={"visits": [case.visits - 1, case.visits]})
     return case
 
@@ -354,7 +398,8 @@ def rate_case(case: Case, *, by: User, stars: int, comment: str = "") -> Case:
         updated = Case.objects.filter(pk=case.pk, rating__isnull=True, state=case.state).update(**changes)
         if updated != 1:
             raise ValidationError(_("This case has already been rated."), code="conflict")
-        case.refresh_from_db()
+        for name, value in changes.items():
+            setattr(case, name, value)
         # Stars and the resident's words only: the timeline shows who recorded it.
         _record(case, EventKind.RATED, by, f"{'★' * stars} {changes['rating_comment']}".strip(),
                 changes=audit.diff(before, audit.snapshot(case, changes)))
