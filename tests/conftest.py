@@ -83,6 +83,15 @@ def resident(name: str, village: Area, grid: Area | None, seq: int, phone: str =
     return r
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar_copy() -> None:
+    """Each test reads the working-day calendar afresh: the copy a process keeps
+    (xiangli.workdays.calendar) must not carry another test's rolled-back rows."""
+    from xiangli.workdays.calendar import reset_copy
+
+    reset_copy()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     city = area("410300", "Luoyang", AreaKind.CITY)

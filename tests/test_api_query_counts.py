@@ -142,7 +142,6 @@ def test_an_agent_accepting_a_case_costs_11_statements(
 ) -> None:
     [case] = make_cases(world, world.carl_resident, 1, by=world.andy)  # one case, left submitted
     andy = by_token(world.andy)
-    calendar.reset_copy()
     calendar.add_workdays(case.submitted_at.date(), 1)  # the calendar is read once a minute, not per request
     # token with its user, roles, case with its relations; BEGIN (a savepoint), the conditional
     # update, event, audit entry, notification task, COMMIT; then the timeline and the materials.

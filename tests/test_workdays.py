@@ -3,6 +3,7 @@ the weekends worked in exchange (调休) count, and a paused clock gives days ba
 
 import datetime as dt
 
+import pytest
 from django.db import transaction
 
 from xiangli.cases import services
@@ -126,3 +127,13 @@ def test_an_edit_rolled_back_leaves_no_trace_in_deadlines(db):
         assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 2)
         transaction.set_rollback(True)
     assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_after_an_edit_is_rolled_back_deadlines_use_the_copy_again(django_assert_num_queries):
+    with transaction.atomic():
+        CalendarDay.objects.create(day=D(2030, 10, 1), is_workday=False, name="National Day")
+        transaction.set_rollback(True)
+    assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)
+    with django_assert_num_queries(0):
+        assert add_workdays(D(2030, 9, 30), 1) == D(2030, 10, 1)

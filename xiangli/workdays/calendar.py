@@ -37,8 +37,10 @@ _copy = _Copy()
 
 def _exceptions(start: dt.date, end: dt.date) -> Mapping[dt.date, bool]:
     """The exceptions for at least [start, end]: all of them, from this process's copy."""
+    if _copy.unsettled and transaction.get_autocommit():
+        reset_copy()  # the edit's transaction ended without committing
     if _copy.unsettled:
-        # An edit of this process's own transaction: only the database shows it,
+        # An edit of this thread's own transaction: only the database shows it,
         # and a rollback must not leave it behind in a copy.
         return dict(CalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_workday"))
     if _copy.days is None or time.monotonic() - _copy.loaded_at > KEEP_FOR:
