@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xiangli.sampling",
     "xiangli.tips",
     "xiangli.policies",
+    "xiangli.metrics",
     "xiangli.roster",
     "xiangli.demo",
     "xiangli.ops",

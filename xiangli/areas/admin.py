@@ -1,8 +1,27 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from xiangli.audit.admin_mixin import AuditedAdmin
 
-from .models import Area, Centre
+from .models import Area, Centre, CentreFunction, CentreStandard
+
+
+class CentreForm(forms.ModelForm[Centre]):
+    """Functions and standards as checkboxes: a clerk should not have to type JSON."""
+
+    functions = forms.MultipleChoiceField(
+        label=_("functions offered"), choices=CentreFunction.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    standards = forms.MultipleChoiceField(
+        label=_("standards met"), choices=CentreStandard.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Centre
+        fields = ["area", "name", "address", "hotline", "opening_hours", "functions", "standards", "disabled_items"]
 
 
 @admin.register(Area)
@@ -16,6 +35,7 @@ class AreaAdmin(AuditedAdmin):
 
 @admin.register(Centre)
 class CentreAdmin(AuditedAdmin):
+    form = CentreForm
     list_display = ["name", "area", "hotline"]
     search_fields = ["name", "area__name", "area__code"]
     raw_id_fields = ["area"]

@@ -124,6 +124,18 @@ BASIC_FUNCTIONS = [
 ]
 
 
+class CentreStandard(models.TextChoices):
+    """The "four haves" (四有) every centre must reach: a place, people, rules and money."""
+
+    PREMISES = "premises", _("Has premises")
+    STAFF = "staff", _("Has staff")
+    RULES = "rules", _("Has posted rules")
+    FUNDS = "funds", _("Has running funds")
+
+
+FOUR_HAVES = list(CentreStandard)
+
+
 class Centre(models.Model):
     """The party-and-masses service centre (党群服务中心) of one village or community."""
 
@@ -134,6 +146,9 @@ class Centre(models.Model):
     opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
     functions = models.JSONField(
         _("functions offered"), default=list, blank=True, help_text=_("Codes of the 7+N functions offered.")
+    )
+    standards = models.JSONField(
+        _("standards met"), default=list, blank=True, help_text=_("Codes of the four haves (四有) the centre meets.")
     )
     disabled_items = models.ManyToManyField(
         "catalog.ServiceItem", blank=True, related_name="+", verbose_name=_("service items switched off")
@@ -150,6 +165,11 @@ class Centre(models.Model):
     def has_all_seven(self) -> bool:
         """七有: the centre offers all seven basic functions."""
         return all(f in self.functions for f in BASIC_FUNCTIONS)
+
+    @property
+    def has_four(self) -> bool:
+        """四有: the centre meets all four standards."""
+        return all(s in self.standards for s in FOUR_HAVES)
 
     def function_labels(self) -> list[str]:
         labels = dict(CentreFunction.choices)

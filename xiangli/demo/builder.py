@@ -28,7 +28,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone, translation
 
 from xiangli.areas.loading import add_children
-from xiangli.areas.models import BASIC_FUNCTIONS, Area, AreaKind, Centre, CentreFunction
+from xiangli.areas.models import BASIC_FUNCTIONS, FOUR_HAVES, Area, AreaKind, Centre, CentreFunction, CentreStandard
 from xiangli.cases.models import OPEN_STATES, Case, CaseEvent, Channel, State
 from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.people.crypto import digest
@@ -270,6 +270,10 @@ def build_centres(city: City, rng: random.Random) -> None:
             functions.append(str(CentreFunction.ECOMMERCE))
         if rng.random() < (0.45 if county.code in TOURIST_COUNTIES else 0.08):
             functions.append(str(CentreFunction.TOURISM))
+        # Luoyang says every centre met the four haves by 2022; a few still lack funds or posted rules.
+        standards = [str(s) for s in FOUR_HAVES]
+        if v != city.demo_village and rng.random() < 0.06:
+            standards.remove(rng.choice((str(CentreStandard.FUNDS), str(CentreStandard.RULES))))
         rows.append(
             Centre(
                 area=v,
@@ -281,6 +285,7 @@ def build_centres(city: City, rng: random.Random) -> None:
                 hotline=f"0379-6{rng.randrange(10**7):07d}",
                 opening_hours=rng.choice(OPENING_HOURS),
                 functions=functions,
+                standards=standards,
             )
         )
     city.centres = {c.area.pk: c for c in _bulk(Centre, rows)}
