@@ -21,6 +21,10 @@ urlpatterns = [
     path("tips/", include("xiangli.tips.urls")),
     path("policies/", include("xiangli.policies.urls")),
     path("roster/", include("xiangli.roster.urls")),
+    path("metrics/", include("xiangli.metrics.urls")),
+    path("ratings/", include("xiangli.ratings.urls")),
+    path("dispatch/", include("xiangli.dispatch.urls")),
+    path("screens/", include("xiangli.screens.urls")),
     path("", include("xiangli.ops.urls")),
     path("", include("xiangli.front.urls")),
 ]
