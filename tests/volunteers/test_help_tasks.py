@@ -176,3 +176,16 @@ def test_the_resident_hears_when_a_volunteer_takes_her_request(world, helpers):
     note = Notification.objects.get(resident=world.alice_resident)
     assert "吴春燕" in note.message_zh
     assert SmsMessage.objects.count() == 1
+
+
+def test_the_residents_message_names_the_help_in_her_language_whatever_the_volunteers(world, helpers):
+    from django.utils import translation
+
+    from xiangli.notifications.models import Notification
+
+    task = services.ask_for_help(by=world.alice, resident=world.alice_resident, kind="cleaning")
+    with translation.override("en"):  # the volunteer's phone is in English
+        services.claim_task(task, by=helpers.vera)
+    note = Notification.objects.get(resident=world.alice_resident)
+    assert "打扫" in note.message_zh and "Cleaning" not in note.message_zh
+    assert "Cleaning" in note.message_en

@@ -21,9 +21,23 @@ MESSAGES: dict[str, Any] = {
 TEXTED = {"task_claimed"}
 
 
+def _labels() -> dict[str, dict[str, Any]]:
+    """Parameters sent as a choice's stored value ("cleaning"), shown as its label in each language.
+
+    A label rendered by the sender would be in the sender's language: an English-speaking
+    volunteer's "Cleaning" inside the resident's Chinese message.
+    """
+    from xiangli.volunteers.models import HelpKind
+
+    return {"kind": dict(HelpKind.choices)}
+
+
 def _render(key: str, params: dict[str, Any], language: str) -> str:
+    labels = _labels()
     with translation.override(language):
-        return str(MESSAGES[key]) % params
+        # A value that is no stored choice (a message queued before this) is shown as it came.
+        values = {k: str(labels[k].get(v, v)) if k in labels else v for k, v in params.items()}
+        return str(MESSAGES[key]) % values
 
 
 @task()

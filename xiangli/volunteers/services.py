@@ -113,7 +113,7 @@ def claim_task(task: HelpTask, *, by: User) -> HelpTask:
         task.refresh_from_db()
         audit.record("helptask.claimed", obj=task, actor=by, changes={"volunteer": volunteer.pk})
         tell_resident.enqueue(task.resident_id, "task_claimed",
-                              {"volunteer": volunteer.resident.name, "kind": task.get_kind_display()})
+                              {"volunteer": volunteer.resident.name, "kind": task.kind})
     return task
 
 
@@ -144,7 +144,7 @@ def finish_task(task: HelpTask, *, by: User, hours: Any) -> HelpTask:
         task.refresh_from_db()
         audit.record("helptask.done", obj=task, actor=by, changes={"hours": spent})
         tell_resident.enqueue(task.resident_id, "task_done", {
-            "volunteer": volunteer.resident.name, "kind": task.get_kind_display(),
+            "volunteer": volunteer.resident.name, "kind": task.kind,
         })
     return task
 
@@ -208,7 +208,7 @@ def confirm_task(task: HelpTask, *, by: User) -> HelpTask:
         audit.record("helptask.confirmed", obj=task, actor=by, changes={"points": entry.points,
                                                                         "hours": task.hours})
         tell_resident.enqueue(volunteer.resident_id, "task_confirmed", {
-            "kind": task.get_kind_display(), "points": entry.points, "hours": str(task.hours),
+            "kind": task.kind, "points": entry.points, "hours": str(task.hours),
         })
     return task
 
