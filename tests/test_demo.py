@@ -187,3 +187,14 @@ def test_the_in_memory_calendar_agrees_with_add_workdays():
         )
         if cal.is_workday(day):
             assert cal.add(cal.back(day, 5), 5) == day
+
+
+def test_the_demo_city_figures_are_rolled_up_and_agree_with_its_cases(demo):
+    from xiangli.metrics import queries
+
+    city = Area.objects.get(kind=AreaKind.CITY)
+    first = timezone.localdate(Case.objects.order_by("submitted_at").first().submitted_at)
+    figures = queries.figures(city, first, timezone.localdate())
+    assert figures.received == Case.objects.count()
+    assert figures.done == Case.objects.filter(done_at__isnull=False).count()
+    assert queries.standing(city).centres == Centre.objects.count()
