@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ScreensConfig(AppConfig):
     name = "xiangli.screens"
-    verbose_name = _("Big screens")
+    verbose_name = pgettext_lazy("screen", "Big screens")
