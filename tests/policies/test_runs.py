@@ -31,8 +31,11 @@ def test_running_lists_every_eligible_resident_not_enrolled(world, folk, pension
     run = services.run_policy(pension, by=world.kate)
     assert open_names(pension) == {"王秀英", "李建国", "张三", "老李", "周六十", "吴五九", "冯七十"}
     assert run.created == 7
-    visit = Outreach.objects.get(policy=pension, resident=folk.elder)
-    assert visit.grid == world.grid_a1 and visit.village == world.village_a
+    # Each visit is on the list of the grid worker of the resident's grid, and on no other village's.
+    gina_sees = set(Outreach.objects.visible_to(world.gina).values_list("resident__name", flat=True))
+    assert gina_sees == {"老李", "周六十", "王秀英"}
+    oscar_sees = set(Outreach.objects.visible_to(world.oscar).values_list("resident__name", flat=True))
+    assert oscar_sees == {"冯七十", "李建国"}
 
 
 def test_running_twice_does_not_duplicate_open_outreach(world, folk, pension):
@@ -153,3 +156,40 @@ def test_changes_and_runs_are_on_the_audit_trail(world, folk, pension):
     services.run_policy(pension, by=world.kate)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"policy.created", "policy.status", "policy.run"} <= actions
+
+
+def test_a_resident_declined_long_ago_is_asked_again_on_the_same_visit(world, folk, pension):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - dt.timedelta(days=200)
+    services.run_policy(pension, by=world.kate)
+    visit = Outreach.objects.get(policy=pension, resident=folk.elder)
+    services.record_outcome(visit, by=world.gina, outcome=OutreachStatus.DECLINED, reason="暂不需要")
+    Outreach.objects.filter(pk=visit.pk).update(outcome_at=long_ago)
+
+    assert services.run_policy(pension, by=world.kate).created == 1
+    again = Outreach.objects.get(policy=pension, resident=folk.elder)
+    assert (again.pk, again.status, again.reason, again.outcome_at) == (visit.pk, OutreachStatus.OPEN, "", None)
+    # The earlier answer is kept on the audit trail.
+    assert AuditEntry.objects.filter(action="outreach.outcome", object_id=str(visit.pk),
+                                     changes__reason="暂不需要").exists()
+
+
+def test_a_resident_whose_enrolment_ended_is_visited_again(world, folk, pension):
+    services.run_policy(pension, by=world.kate)
+    visit = Outreach.objects.get(policy=pension, resident=folk.elder)
+    services.record_outcome(visit, by=world.gina, outcome=OutreachStatus.ENROLLED)
+    assert services.run_policy(pension, by=world.kate).created == 0
+    PolicyEnrolment.objects.filter(policy=pension, resident=folk.elder).update(status="ended")
+    assert services.run_policy(pension, by=world.kate).created == 1
+    assert "老李" in open_names(pension)
+
+
+def test_a_resident_who_moves_takes_the_visit_to_the_new_grid_worker(world, folk, pension):
+    services.run_policy(pension, by=world.kate)
+    folk.elder.village, folk.elder.grid = world.village_b, world.grid_b1
+    folk.elder.save()
+    assert not Outreach.objects.visible_to(world.gina).filter(resident=folk.elder).exists()
+    assert Outreach.objects.visible_to(world.oscar).filter(resident=folk.elder).exists()

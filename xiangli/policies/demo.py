@@ -37,7 +37,7 @@ def build(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
     grid_worker = RoleAssignment.objects.filter(role=Role.GRID_WORKER).select_related("user", "area").first()
     recorded = 0
     if grid_worker is not None:
-        visits = list(Outreach.objects.filter(grid=grid_worker.area, status=OutreachStatus.OPEN)
+        visits = list(Outreach.objects.filter(resident__grid=grid_worker.area, status=OutreachStatus.OPEN)
                       .select_related("policy", "resident").order_by("pk")[:4])
         outcomes = [(OutreachStatus.ENROLLED, ""), (OutreachStatus.DECLINED, "已领取职工养老金"),
                     (OutreachStatus.UNREACHABLE, "外出务工，电话未接")]

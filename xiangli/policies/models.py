@@ -131,36 +131,40 @@ OUTCOMES = (OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECL
 
 class OutreachQuerySet(models.QuerySet["Outreach"]):
     def visible_to(self, user: Any) -> OutreachQuerySet:
-        """Outreach in the areas the user serves: a grid worker's own grid, a village's, a township's."""
+        """Visits to residents of the areas the user serves: a grid worker's own grid, a village's,
+        a township's. A resident who moves takes their visit to their new grid."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(scope.under(scope.paths_for(user, CASE_READER_ROLES)))
+        return self.filter(scope.under(scope.paths_for(user, CASE_READER_ROLES), "resident__area_path"))
 
 
 class Outreach(models.Model):
-    """A visit a grid worker owes an eligible resident who is not yet enrolled."""
+    """The visit a grid worker owes (or made) an eligible resident who is not yet enrolled.
 
-    # A run inserts hundreds of thousands of these in one statement, so they carry few
-    # indexes and no database foreign-key checks on the copied columns (each check is a
-    # trigger per row: dropping them halved the time of the pension run over a million
-    # residents). The rows come from the registry itself; Django still cascades deletes.
-    # The index on (policy, resident) serves the policy's lookups; the resident's own, deletions.
+    One row per resident and policy: a run opens it, the grid worker records what the
+    visit found, and a later run opens the same row again when the resident is still
+    not enrolled and may be asked again (not reachable; declined long ago). Each
+    outcome is on the audit trail, so the row keeps only the latest.
+    """
+
+    # A run writes a row for every resident it finds (140,000 for the pension from 60 over
+    # a million residents) in one statement, so the row is lean and carries one index
+    # besides the key: (resident, policy), which keeps one row per pair and serves every
+    # lookup by resident. Where the resident lives is read from the resident (scoping is
+    # a join on the registry's indexed area path), not copied here. No database
+    # foreign-key checks on the policy and the resident: each is a trigger per inserted
+    # row, and the rows come from the registry itself; Django still cascades deletes.
     policy = models.ForeignKey(Policy, models.CASCADE, related_name="outreach", verbose_name=_("policy"),
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     resident = models.ForeignKey(Resident, models.CASCADE, related_name="+", verbose_name=_("resident"),
-                                 db_constraint=False)
-    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False,
-                                db_constraint=False)
-    grid = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("grid"),
-                             db_index=False, db_constraint=False)
-    # The resident's area path when the task was made: scoping is one prefix match.
-    area_path = models.CharField(max_length=255)
+                                 db_index=False, db_constraint=False)
     status = models.CharField(_("status"), max_length=12, choices=OutreachStatus.choices, default=OutreachStatus.OPEN)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     case = models.ForeignKey("cases.Case", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
                              db_constraint=False)
+    # When the visit was asked for, by the latest run that opened it.
     created_at = models.DateTimeField(default=timezone.now)
     outcome_at = models.DateTimeField(null=True, blank=True)
     outcome_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
@@ -172,14 +176,10 @@ class Outreach(models.Model):
         verbose_name = _("outreach")
         verbose_name_plural = _("outreach")
         constraints = [
-            # Running a policy twice never gives a resident two open visits for it.
-            models.UniqueConstraint(fields=["policy", "resident"], condition=models.Q(status="open"),
-                                    name="one_open_outreach"),
+            # Running a policy twice never gives a resident two visits for it.
+            models.UniqueConstraint(fields=["resident", "policy"], name="one_outreach_per_resident"),
         ]
         indexes = [
-            models.Index(fields=["area_path", "status"], name="outreach_area_status",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
-            models.Index(fields=["policy", "resident"], name="outreach_policy_resident"),
             # Deleting a case clears its link here; only the few linked rows are indexed.
             models.Index(fields=["case"], name="outreach_case", condition=models.Q(case__isnull=False)),
         ]

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from xiangli.areas.models import Area
@@ -110,35 +110,31 @@ def preview(policy: Policy, root: Area, *, today: dt.date | None = None) -> tupl
 
 
 def coverage(policy: Policy, root: Area, *, today: dt.date | None = None) -> Breakdown:
-    """Eligible, reached, enrolled, declined and the gap, per child area of `root`."""
+    """Eligible, reached, enrolled, declined and the gap, per child area of `root`.
+
+    One pass over the eligible residents, each with whether they are enrolled and what
+    their visit (at most one per resident and policy) stands at.
+    """
     today = today or timezone.localdate()
-    matched = eligible(policy, today=today).filter(area_path__startswith=root.path)
-    counts: dict[str, dict[str, int]] = {}
+    visit = Outreach.objects.filter(policy=policy, resident_id=OuterRef("pk")).values("status")[:1]
     grouped = (
-        matched.annotate(is_enrolled=enrolled_exists(policy))
-        .values_list("area_path", "is_enrolled").annotate(n=Count("pk")).order_by()
+        eligible(policy, today=today).filter(area_path__startswith=root.path)
+        .annotate(is_enrolled=enrolled_exists(policy), visit=Subquery(visit))
+        .values_list("area_path", "is_enrolled", "visit").annotate(n=Count("pk")).order_by()
     )
-    for path, is_enrolled, n in grouped:
+    contacted = {OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECLINED}
+    counts: dict[str, dict[str, int]] = {}
+    for path, is_enrolled, status, n in grouped:
         figures = counts.setdefault(path, {"eligible": 0, "enrolled": 0, "reached": 0, "declined": 0, "open": 0})
         figures["eligible"] += n
         if is_enrolled:
             figures["enrolled"] += n
-    contacted = [OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECLINED]
-    visits = (
-        Outreach.objects.filter(policy=policy, area_path__startswith=root.path)
-        .values_list("area_path")
-        .annotate(
-            reached=Count("resident_id", filter=Q(status__in=contacted), distinct=True),
-            declined=Count("resident_id", filter=Q(status=OutreachStatus.DECLINED), distinct=True),
-            open=Count("resident_id", filter=Q(status=OutreachStatus.OPEN), distinct=True),
-        )
-        .order_by()
-    )
-    for path, reached, declined, open_ in visits:
-        figures = counts.setdefault(path, {"eligible": 0, "enrolled": 0, "reached": 0, "declined": 0, "open": 0})
-        figures["reached"] += reached
-        figures["declined"] += declined
-        figures["open"] += open_
+        if status in contacted:
+            figures["reached"] += n
+        if status == OutreachStatus.DECLINED:
+            figures["declined"] += n
+        elif status == OutreachStatus.OPEN:
+            figures["open"] += n
     return _fold(root, counts)
 
 
@@ -147,5 +143,5 @@ def outreach_list(user: Any, *, policy: Policy | None = None, status: str = Outr
     visits = Outreach.objects.visible_to(user).filter(status=status)
     if policy is not None:
         visits = visits.filter(policy=policy)
-    return visits.select_related("policy", "resident", "village", "grid").order_by("created_at", "pk")
+    return visits.select_related("policy", "resident__village", "resident__grid").order_by("created_at", "pk")
 

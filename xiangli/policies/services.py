@@ -85,13 +85,10 @@ def not_enrolled(policy: Policy, *, today: dt.date | None = None) -> ResidentQue
     return eligible(policy, today=today).exclude(enrolled_q(policy))
 
 
-def _to_visit(policy: Policy, now: dt.datetime) -> ResidentQuerySet:
-    """Not enrolled, and no visit is open, led to an application, or was declined lately."""
-    blocking = Outreach.objects.filter(policy=policy, resident_id=OuterRef("pk")).filter(
-        Q(status__in=[OutreachStatus.OPEN, OutreachStatus.APPLIED])
-        | Q(status=OutreachStatus.DECLINED, outcome_at__gt=now - ASK_AGAIN_AFTER)
-    )
-    return not_enrolled(policy, today=timezone.localdate(now)).exclude(Exists(blocking))
+# Visits that stop a run from asking again: still open, or led to an application (a case
+# is open), or declined less than ASK_AGAIN_AFTER ago. Not reachable, enrolled (the
+# enrolment may have ended since), or declined long ago: a run asks again.
+WAITING = (OutreachStatus.OPEN, OutreachStatus.APPLIED)
 
 
 # -- defining policies ----------------------------------------------------------------------
@@ -223,7 +220,7 @@ def _run(policy: Policy, *, by: User | None, now: dt.datetime) -> PolicyRun:
     with transaction.atomic():
         # Two staff pressing "run" at once queue here; the second adds nothing.
         Policy.objects.select_for_update().filter(pk=policy.pk).values_list("pk").get()
-        created = _insert_outreach(policy, now)
+        created = _open_visits(policy, now)
         run = PolicyRun.objects.create(policy=policy, by=by, at=now, created=created)
         Policy.objects.filter(pk=policy.pk).update(last_run_at=now)
         policy.last_run_at = now
@@ -236,18 +233,32 @@ def _run(policy: Policy, *, by: User | None, now: dt.datetime) -> PolicyRun:
     return run
 
 
-def _insert_outreach(policy: Policy, now: dt.datetime) -> int:
-    residents = _to_visit(policy, now).order_by().values_list("pk", "village_id", "grid_id", "area_path")
-    select_sql, params = residents.query.sql_with_params()
+def _open_visits(policy: Policy, now: dt.datetime) -> int:
+    """Open a visit for every eligible resident not enrolled who may be asked; how many.
+
+    One INSERT … SELECT in the database, whatever the number of people: a resident never
+    asked gets a new row; one asked before gets the same row opened again if they may be
+    asked again, and is left alone if not. The unique (resident, policy) index decides
+    which is which, so the statement never reads the table it writes: an anti-join on
+    it could be planned as a nested loop that rescans, for each resident, the rows the
+    statement has just added (quadratic; it was seen taking minutes).
+    """
+    to_find = not_enrolled(policy, today=timezone.localdate(now)).order_by().values_list("pk")
+    select_sql, params = to_find.query.sql_with_params()
     table = connection.ops.quote_name(Outreach._meta.db_table)
-    conflict = " ON CONFLICT DO NOTHING" if connection.vendor == "postgresql" else ""
+    # "WHERE true" lets SQLite tell the SELECT's end from the ON CONFLICT clause.
     sql = (
-        f"INSERT INTO {table} (policy_id, resident_id, village_id, grid_id, area_path, status, reason, created_at) "  # noqa: S608 -- names are ours, values are parameters
-        f"SELECT %s, r.*, %s, %s, %s FROM ({select_sql}) r{conflict}"
+        f"INSERT INTO {table} (policy_id, resident_id, status, reason, created_at) "  # noqa: S608 -- names are ours, values are parameters
+        f"SELECT %s, r.*, %s, '', %s FROM ({select_sql}) r WHERE true "
+        f"ON CONFLICT (resident_id, policy_id) DO UPDATE SET status = excluded.status, reason = '', "
+        f"created_at = excluded.created_at, outcome_at = NULL, outcome_by_id = NULL "
+        f"WHERE NOT ({table}.status IN (%s, %s) OR ({table}.status = %s AND {table}.outcome_at > %s))"
     )
+    stamp = connection.ops.adapt_datetimefield_value(now)  # stored as the ORM stores it
+    recent = connection.ops.adapt_datetimefield_value(now - ASK_AGAIN_AFTER)
     with connection.cursor() as cursor:
-        stamp = connection.ops.adapt_datetimefield_value(now)  # stored as the ORM stores it
-        cursor.execute(sql, [policy.pk, str(OutreachStatus.OPEN), "", stamp, *params])
+        cursor.execute(sql, [policy.pk, str(OutreachStatus.OPEN), stamp, *params, *map(str, WAITING),
+                             str(OutreachStatus.DECLINED), recent])
         return max(int(cursor.rowcount), 0)
 
 
@@ -257,7 +268,8 @@ def _insert_outreach(policy: Policy, now: dt.datetime) -> int:
 def record_outcome(outreach: Outreach, *, by: User, outcome: str, reason: str = "") -> Outreach:
     """What the visit found: enrolled, applied (a case is opened for the policy's item),
     declined (with the resident's reason) or not reachable."""
-    if not scope.serves(by, outreach.area_path, OUTREACH_ROLES):
+    resident = outreach.resident
+    if not scope.serves(by, resident.area_path, OUTREACH_ROLES):
         raise PermissionDenied(_("You do not serve this resident's grid."))
     if outcome not in OUTCOMES:
         raise ValidationError({"outcome": _("Please choose what the visit found.")})
@@ -277,18 +289,18 @@ def record_outcome(outreach: Outreach, *, by: User, outcome: str, reason: str = 
             raise ValidationError(_("This visit was already recorded by someone else. Please reload."),
                                   code="conflict")
         if outcome == OutreachStatus.ENROLLED:
-            _enrol(policy, outreach.resident, by=by, source=EnrolmentSource.OUTREACH, day=timezone.localdate(now))
+            _enrol(policy, resident, by=by, source=EnrolmentSource.OUTREACH, day=timezone.localdate(now))
         elif outcome == OutreachStatus.APPLIED:
             from xiangli.cases.models import Channel
             from xiangli.cases.services import create_case
 
             assert policy.service_item is not None  # noqa: S101 -- checked above
-            case = create_case(by=by, resident=outreach.resident, item=policy.service_item,
+            case = create_case(by=by, resident=resident, item=policy.service_item,
                                channel=Channel.HOME_VISIT,
                                description=_("Found by the policy “%(policy)s”.") % {"policy": policy.name_zh})
             Outreach.objects.filter(pk=outreach.pk).update(case=case)
             outreach.case = case
-        audit.record("outreach.outcome", obj=outreach, actor=by, area_path=outreach.area_path,
+        audit.record("outreach.outcome", obj=outreach, actor=by, area_path=resident.area_path,
                      changes={"status": [OutreachStatus.OPEN, outcome], "reason": reason,
                               "policy": policy.pk, "resident": outreach.resident_id})
     outreach.status, outreach.reason, outreach.outcome_at, outreach.outcome_by = outcome, reason, now, by

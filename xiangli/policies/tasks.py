@@ -22,8 +22,13 @@ def notify_policy_run(run_id: int) -> int:
     """
     run = PolicyRun.objects.select_related("policy").get(pk=run_id)
     made = Outreach.objects.filter(policy=run.policy, created_at=run.at)
-    by_village = dict(made.values_list("village_id").annotate(n=Count("pk")).order_by())
-    by_grid = dict(made.exclude(grid=None).values_list("grid_id").annotate(n=Count("pk")).order_by())
+    by_village: dict[int, int] = {}
+    by_grid: dict[int, int] = {}
+    for village_id, grid_id, n in made.values_list("resident__village_id", "resident__grid_id").annotate(
+            n=Count("pk")).order_by():
+        by_village[village_id] = by_village.get(village_id, 0) + n
+        if grid_id is not None:
+            by_grid[grid_id] = by_grid.get(grid_id, 0) + n
     assignments = RoleAssignment.objects.filter(
         role__in=[Role.AGENT, Role.SECRETARY], area_id__in=list(by_village)
     ).values_list("user_id", "area_id")

@@ -191,7 +191,8 @@ def _offset(request: HttpRequest) -> int:
 def outreach_detail(request: HttpRequest, outreach_id: int) -> HttpResponse:
     """One visit: the resident, the policy's benefit and documents, and the outcome form."""
     visit = (
-        Outreach.objects.visible_to(request.user).select_related("policy__service_item", "resident", "village", "grid")
+        Outreach.objects.visible_to(request.user)
+        .select_related("policy__service_item", "resident__village", "resident__grid")
         .filter(pk=outreach_id).first()
     )
     if visit is None:
