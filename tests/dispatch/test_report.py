@@ -130,3 +130,10 @@ def test_a_running_month_is_set_against_the_same_days_of_the_month_before(world,
     assert data.running and data.period.last == dt.date(2026, 11, 10) and len(data.days) == 10
     assert (data.previous.first, data.previous.last) == (dt.date(2026, 10, 1), dt.date(2026, 10, 10))
     assert data.this.received == 7 and data.last.received == 0  # October's cases came on the 15th
+
+
+def test_a_change_too_small_to_show_reads_zero_and_gains_carry_a_plus():
+    assert content.display(-0.0001, content.SHARE, signed=True) == "0.0%"
+    assert content.display(0.123, content.SHARE, signed=True) == "+12.3%"
+    assert content.display(-3, content.COUNT, signed=True) == "-3"
+    assert content.display(None, content.SCORE) == "—"

@@ -86,14 +86,12 @@ def display(value: float | None, kind: str, *, signed: bool = False) -> str:
     """A value as the PDF and the page print it, in the active language."""
     if value is None:
         return "—"
-    sign = "+" if signed and value > 0 else ""
-    if kind == SHARE:
-        return sign + formats.number_format(value * 100, 1) + "%"
-    if kind == COUNT:
-        return sign + formats.number_format(round(value), 0, force_grouping=True)
-    if kind == HOURS:
-        return sign + formats.number_format(value, 1, force_grouping=True)
-    return sign + formats.number_format(value, 2 if kind == SCORE else 1)
+    digits = {COUNT: 0, SCORE: 2}.get(kind, 1)
+    # Rounded first, so that a change too small to show reads 0.0, not -0.0.
+    shown = round(value * 100 if kind == SHARE else value, digits) + 0.0
+    sign = "+" if signed and shown > 0 else ""
+    text = formats.number_format(shown, digits, force_grouping=kind in (COUNT, HOURS))
+    return sign + text + ("%" if kind == SHARE else "")
 
 
 @dataclass
