@@ -204,3 +204,18 @@ def test_resident_pages_are_small_and_need_no_script(world, name):
     assert "<script" not in body
     assert len(page.content) < 150_000
     assert 'name="viewport"' in body
+
+
+def test_each_task_in_a_volunteers_hands_has_an_hours_field_of_its_own(client, world, helpers):
+    import re
+
+    first = services.ask_for_help(by=world.alice, resident=world.alice_resident, kind="cleaning")
+    second = services.ask_for_help(by=world.alice, resident=world.alice_resident, kind="errand")
+    services.claim_task(first, by=helpers.vera)
+    services.claim_task(second, by=helpers.vera)
+    client.force_login(helpers.vera)
+    page = client.get(reverse("volunteers:tasks")).content.decode()
+    ids = re.findall(r'<input[^>]*name="hours"[^>]*id="([^"]+)"', page)
+    labels = re.findall(r'<label for="([^"]+)"', page)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert set(ids) <= set(labels)

@@ -120,7 +120,9 @@ def tasks(request: HttpRequest) -> HttpResponse:
                 .select_related("resident", "grid").order_by("claimed_at", "pk"))
     open_tasks = list(HelpTask.objects.nearest_first(volunteer).select_related("resident", "grid")[:PAGE])
     return render(request, "volunteers/tasks.html", {
-        "volunteer": volunteer, "mine": mine, "open_tasks": open_tasks, "hours_form": HoursForm(),
+        "volunteer": volunteer, "open_tasks": open_tasks,
+        # Each task in hand gets its own hours field: one id per field, so each label names its own.
+        "mine": [(t, HoursForm(auto_id=f"task{t.pk}_%s")) for t in mine],
     })
 
 
