@@ -1,0 +1,175 @@
+"""Reading the ratings: a ranking of the centres within an area, one centre's rating and its
+history. A fixed handful of indexed queries whatever the number of centres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+
+from xiangli.areas.models import Area, AreaKind
+from xiangli.metrics.periods import Period
+from xiangli.metrics.queries import children
+
+from .models import LEVELS, PART_KEYS, PART_LABELS, STARS, RatingRound, StarRating
+
+PAGE_SIZE = 100
+HISTORY = 8  # quarters of a centre's history shown: two years
+# The parts a ranking shows beside the score (all ten are on each centre's page).
+MAIN_PARTS = ("on_time", "satisfaction", "one_trip", "activities")
+CHILD_LEVEL = {AreaKind.CITY: "county", AreaKind.COUNTY: "township"}
+
+
+@dataclass
+class Row:
+    """One centre's line in a ranking."""
+
+    rating: StarRating
+    rank: int
+    previous: int | None
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained since last quarter (negative: lost); None for a centre new to the ranking."""
+        return None if self.previous is None else self.previous - self.rank
+
+    @property
+    def moved_up(self) -> int:
+        return max(0, self.movement or 0)
+
+    @property
+    def moved_down(self) -> int:
+        return max(0, -(self.movement or 0))
+
+    def main_parts(self) -> list[dict[str, Any]]:
+        parts = self.rating.parts or {}
+        return [{"key": key, **parts.get(key, {})} for key in MAIN_PARTS]
+
+
+@dataclass
+class Child:
+    """A township (or county) below the area ranked, with how its centres did."""
+
+    area: Area
+    centres: int = 0
+    average: Decimal | None = None
+    five_stars: int = 0
+
+
+@dataclass
+class Ranking:
+    area: Area
+    period: Period
+    round: RatingRound | None
+    rows: list[Row] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    # (stars, centres) for 5 stars down to none.
+    histogram: list[tuple[int, int]] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        return LEVELS[AreaKind(self.area.kind)]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def rounds(limit: int = HISTORY) -> list[RatingRound]:
+    """The quarters rated, newest first."""
+    return list(RatingRound.objects.filter(rated_at__isnull=False).order_by("-quarter")[:limit])
+
+
+def latest_round() -> RatingRound | None:
+    return RatingRound.objects.filter(rated_at__isnull=False).order_by("-quarter").first()
+
+
+def _page_number(page: int | str | None, pages: int) -> int:
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), pages)
+
+
+def ranking(area: Area, period: Period, page: int | str | None = 1, *, size: int | None = None) -> Ranking:
+    """The centres of a township, county or city for a quarter, best first, one page of them;
+    how many centres have each number of stars; and the child areas to drill down to."""
+    level = LEVELS[AreaKind(area.kind)]
+    size = size or PAGE_SIZE
+    rated = RatingRound.objects.filter(quarter=period.code, rated_at__isnull=False).select_related("scheme").first()
+    result = Ranking(area=area, period=period, round=rated)
+    if rated is None:
+        return result
+    within = StarRating.objects.filter(quarter=period.code, **{f"{level}_id": area.pk})
+    counts = dict(within.values_list("stars").annotate(n=Count("id")).order_by())
+    result.histogram = [(stars, counts.get(stars, 0)) for stars in (*reversed(STARS), 0)]
+    result.total = sum(counts.values())
+    result.pages = max(1, -(-result.total // size))
+    result.page = _page_number(page, result.pages)
+    start = (result.page - 1) * size
+    ratings = (
+        within.select_related("area", "township")
+        .order_by(f"rank_{level}", "area__code")[start:start + size]
+    )
+    result.rows = [
+        Row(rating=r, rank=r.rank_in(level), previous=r.previous_rank_in(level)) for r in ratings
+    ]
+    child_level = CHILD_LEVEL.get(AreaKind(area.kind))
+    if child_level:
+        kids = {a.pk: Child(area=a) for a in children(area)}
+        grouped = (
+            within.values_list(f"{child_level}_id")
+            .annotate(n=Count("id"), average=Avg("score"), five=Count("id", filter=Q(stars=5))).order_by()
+        )
+        for pk, n, average, five in grouped:
+            if pk in kids:
+                kids[pk].centres, kids[pk].five_stars = n, five
+                kids[pk].average = None if average is None else Decimal(str(average)).quantize(Decimal("0.1"))
+        result.children = list(kids.values())
+    return result
+
+
+@dataclass
+class CentreRating:
+    village: Area
+    period: Period
+    rating: StarRating | None
+    history: list[StarRating]
+
+    def parts(self) -> list[dict[str, Any]]:
+        stored = self.rating.parts if self.rating else {}
+        return [{"key": key, "label": PART_LABELS[key], **stored[key]} for key in PART_KEYS if key in stored]
+
+    def next_star(self) -> tuple[int, Decimal] | None:
+        """The next star and the points still missing for it, if any is left."""
+        if self.rating is None or self.rating.stars >= len(STARS):
+            return None
+        needed = self.rating.scheme.thresholds()[self.rating.stars]
+        return self.rating.stars + 1, Decimal(needed) - self.rating.score
+
+    def ranks(self) -> list[tuple[str, int, int | None]]:
+        """(level, rank, last quarter's rank) in the township, county and city."""
+        if self.rating is None:
+            return []
+        return [(level, self.rating.rank_in(level), self.rating.previous_rank_in(level))
+                for level in ("township", "county", "city")]
+
+
+def centre(village: Area, period: Period) -> CentreRating:
+    """A centre's rating for the quarter (with its scheme) and its last two years of stars."""
+    history = list(
+        StarRating.objects.filter(area=village, quarter__lte=period.code)
+        .select_related("scheme").order_by("-quarter")[:HISTORY]
+    )
+    rating = history[0] if history and history[0].quarter == period.code else None
+    return CentreRating(village=village, period=period, rating=rating, history=history[::-1])
