@@ -35,6 +35,9 @@ def test_a_resident_applies_with_a_photo_and_rates_the_finished_case(ui: Callabl
     resident.submit(resident.button("Send application"))
     refusal = resident.t("%(name)s is not a photo or a PDF. Please send a JPEG, PNG or PDF file.", name="说明.png")
     assert refusal in resident.page.locator("form .errorlist").inner_text()
+    # ... beside the file field, which a screen reader announces with it.
+    assert errors_not_tied(resident.page) == []
+    assert resident.field("Photos of your materials").get_attribute("aria-invalid") == "true"
 
     resident.field("Anything the agent should know").fill("腿脚不便，请代办员上门取材料。")
     resident.field("Photos of your materials").set_input_files([png("户口本.png"), png("身份证.png", "#36c")])

@@ -19,6 +19,8 @@ from .checks import Report, check_page
 PASSWORD = "xiangli2026"  # noqa: S105 -- the demo's published password
 RESIDENT = "13800000001"  # 王秀英, resident of the demo village
 AGENT = "13900000001"  # the proxy agent of the demo village
+COUNTY_ADMIN = "13900000005"  # the demo county's administrator, also its tip desk
+VOLUNTEER = "13900000008"  # 吴春燕, volunteer of the demo village
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,22 @@ class Ui:
     def close(self) -> None:
         self.context.close()
 
+    def tab(self) -> Ui:
+        """A second tab of the same browser: the same person, cookies and screen."""
+        return Ui(self.context, self.base, self.variant, self.report, self.javascript)
+
     # -- words ------------------------------------------------------------------
     def t(self, msgid: Any, **values: Any) -> str:
         """The UI text for an English msgid (or a lazy label) in this variant's language."""
         with translation.override(self.variant.lang):
             text = translation.gettext(msgid) if isinstance(msgid, str) else str(msgid)
         return text % values if values else text
+
+    def tn(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """The UI text for an English msgid with a plural ({% blocktranslate count %}), for n."""
+        with translation.override(self.variant.lang):
+            text = translation.ngettext(singular, plural, n)
+        return text % {"n": n, **values}
 
     # -- moving around ------------------------------------------------------------
     def check(self) -> None:
@@ -114,6 +126,11 @@ class Ui:
     def field(self, msgid: Any, **values: Any) -> Any:
         return self.page.get_by_label(self.t(msgid, **values), exact=True)
 
+    def more(self, msgid: Any) -> None:
+        """Open the workbench's "More" menu and follow one of its entries."""
+        self.page.locator("details.menu summary").click()
+        self.submit(self.page.locator("details.menu").get_by_role("link", name=self.t(msgid), exact=True))
+
     def login(self, phone: str, password: str = PASSWORD) -> None:
         self.goto("/login/")
         self.page.fill("#pw_phone", phone)
@@ -122,7 +139,7 @@ class Ui:
 
     # -- reading ------------------------------------------------------------------
     def messages(self) -> str:
-        return str(self.page.locator(".messages").inner_text()) if self.page.locator(".messages").count() else ""
+        return " ".join(self.page.locator(".messages").all_inner_texts())
 
     def fact(self, msgid: Any) -> str:
         """The value beside a label in a facts list (<dt>label</dt><dd>value</dd>)."""
