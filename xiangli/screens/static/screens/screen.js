@@ -35,6 +35,7 @@
   var reloadAt = nextReload();
   var clockOffset = 0; // server time minus this TV's time, in ms
   var rankCodes = [];
+  var lastCharts = null; // the charts' data last drawn, redrawn at a new size
 
   var el = {
     clock: document.getElementById('clock'),
@@ -63,6 +64,7 @@
     window.addEventListener('resize', function () {
       if (charts.trend) charts.trend.resize();
       if (charts.rank) charts.rank.resize();
+      if (lastCharts) drawCharts(lastCharts);
     });
   }
 
@@ -159,42 +161,49 @@
     el.overdueEmpty.hidden = items.length > 0;
   }
 
-  var AXIS = {color: '#a9c1e0'};
   var SPLIT = {lineStyle: {color: '#1d4170'}};
 
+  // Chart text follows the page's type size, which follows the screen's height.
+  function fontPx() {
+    return Math.round(parseFloat(window.getComputedStyle(body).fontSize) * 0.85);
+  }
+
   function trendOption(t) {
+    var f = fontPx();
     return {
       animationDurationUpdate: 500,
-      textStyle: {fontSize: 13},
-      grid: {left: 44, right: 16, top: 34, bottom: 26},
-      legend: {top: 0, textStyle: {color: '#e8f1ff'}},
-      tooltip: {trigger: 'axis', renderMode: 'richText'},
-      xAxis: {type: 'category', data: t.days, axisLabel: AXIS, axisLine: SPLIT},
-      yAxis: {type: 'value', minInterval: 1, axisLabel: AXIS, splitLine: SPLIT},
+      textStyle: {fontSize: f},
+      grid: {left: 8, right: 16, top: f * 2.2, bottom: 4, containLabel: true},
+      legend: {top: 0, itemGap: f * 1.5, textStyle: {color: '#e8f1ff', fontSize: f}},
+      tooltip: {trigger: 'axis', renderMode: 'richText', textStyle: {fontSize: f}},
+      xAxis: {type: 'category', data: t.days, axisLabel: {color: '#a9c1e0', fontSize: f}, axisLine: SPLIT},
+      yAxis: {type: 'value', minInterval: 1, axisLabel: {color: '#a9c1e0', fontSize: f}, splitLine: SPLIT},
       series: [
-        {id: 'received', name: labels.received, type: 'line', smooth: true, showSymbol: false,
+        {id: 'received', name: labels.received, type: 'line', showSymbol: false,
           data: t.received, lineStyle: {width: 3}, itemStyle: {color: '#4fc3f7'}, areaStyle: {opacity: 0.15}},
-        {id: 'done', name: labels.done, type: 'line', smooth: true, showSymbol: false,
+        {id: 'done', name: labels.done, type: 'line', showSymbol: false,
           data: t.done, lineStyle: {width: 3}, itemStyle: {color: '#7ee2a8'}}
       ]
     };
   }
 
   function rankOption(rows) {
+    var f = fontPx();
     var top = rows.slice(0, RANK_CHART_MAX).reverse(); // the best at the top of the bars
     rankCodes = top.map(function (r) { return r.code; });
     return {
       animationDurationUpdate: 500,
-      grid: {left: 8, right: 48, top: 6, bottom: 6, containLabel: true},
-      tooltip: {trigger: 'item', renderMode: 'richText'},
-      xAxis: {type: 'value', max: 100, axisLabel: {color: '#a9c1e0', formatter: '{value}%'}, splitLine: SPLIT},
+      grid: {left: 8, right: f * 3.5, top: 4, bottom: 4, containLabel: true},
+      tooltip: {trigger: 'item', renderMode: 'richText', textStyle: {fontSize: f}},
+      xAxis: {type: 'value', max: 100, axisLabel: {color: '#a9c1e0', fontSize: f, formatter: '{value}%'},
+        splitLine: SPLIT},
       yAxis: {type: 'category', data: top.map(function (r) { return r.name; }),
-        axisLabel: {color: '#e8f1ff', fontSize: 13}, axisLine: SPLIT},
+        axisLabel: {color: '#e8f1ff', fontSize: f, interval: 0}, axisLine: SPLIT},
       series: [{
-        id: 'on_time', name: labels.on_time_rate, type: 'bar', barMaxWidth: 22,
+        id: 'on_time', name: labels.on_time_rate, type: 'bar', barMaxWidth: f * 1.4,
         data: top.map(function (r) { return r.on_time_rate; }),
         itemStyle: {color: '#4fc3f7', borderRadius: [0, 4, 4, 0]},
-        label: {show: true, position: 'right', color: '#e8f1ff', formatter: '{c}%'},
+        label: {show: true, position: 'right', color: '#e8f1ff', fontSize: f, formatter: '{c}%'},
         cursor: drill ? 'pointer' : 'default'
       }]
     };
@@ -238,13 +247,16 @@
     }
   }
 
+  function drawCharts(c) {
+    if (charts.trend) charts.trend.setOption(trendOption(c.trend));
+    if (charts.rank && c.ranking) charts.rank.setOption(rankOption(c.ranking));
+  }
+
   function showCharts(c) {
     showTrendTable(c.trend);
-    if (charts.trend) charts.trend.setOption(trendOption(c.trend));
-    if (c.ranking) {
-      if (el.rankTable) showRankTable(c.ranking);
-      if (charts.rank) charts.rank.setOption(rankOption(c.ranking));
-    }
+    if (c.ranking && el.rankTable) showRankTable(c.ranking);
+    drawCharts(c);
+    lastCharts = c;
   }
 
   function apply(data, replace) {
@@ -308,8 +320,8 @@
     var now = Date.now();
     showClock();
     if (pending && now - pending.startedAt > TIMEOUT_MS && pending.controller) pending.controller.abort();
-    if (!pending && now >= nextPollAt) poll();
     if (!pending && failures === 0 && now >= reloadAt) reloadIfServerAnswers();
+    if (!pending && now >= nextPollAt) poll();
     window.setTimeout(tick, 1000);
   }
 
