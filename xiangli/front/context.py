@@ -42,6 +42,10 @@ def desk_menu(user: Any) -> list[tuple[str, str]]:
         ("polls:desk", _("Votes"), bool(roles & (VILLAGE_OFFICE | ABOVE))),
         ("open311:pending", _("Open311 submissions"), bool(staff)),
         ("activities:totals", _("Training person-times"), bool(roles & (ABOVE | {Role.AUDITOR}))),
+        ("metrics:home", _("Figures"), bool(roles & (VILLAGE_OFFICE | ABOVE | {Role.AUDITOR}))),
+        ("ratings:home", _("Star ratings and rankings"), bool(roles & (VILLAGE_OFFICE | ABOVE | {Role.AUDITOR}))),
+        ("dispatch:home", _("Monthly dispatch reports"), bool(roles & (ABOVE | {Role.AUDITOR}))),
+        ("screens:home", _("Big screens"), bool(roles & (VILLAGE_OFFICE | ABOVE | {Role.AUDITOR}))),
         # Tip desks and food regulators are memberships of their own; offered to the
         # staff above villages without a query per page, their pages check the rest.
         ("tips:queue", _("Tip reports"), bool(roles & ABOVE)),
