@@ -104,6 +104,16 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
+class TagIndex(models.Index):
+    """The index for "carries this tag" (``tags @> '["low_income"]'``, as policy rules ask):
+    GIN on PostgreSQL. SQLite has neither GIN nor that operator; it gets a plain index."""
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor == "postgresql":
+            using = " USING gin"
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def search(self, text: str) -> ResidentQuerySet:
         """Find by name, pinyin initials, phone or ID number, as a clerk types them."""
@@ -185,6 +195,9 @@ class Resident(models.Model):
             models.Index(fields=["name_initials"], name="resident_initials", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_digest"], name="resident_phone"),
             models.Index(fields=["village", "name"], name="resident_village_name"),
+            # Policy rules: age reached on a day is a range of birth dates; tags are containment.
+            models.Index(fields=["birth_date"], name="resident_birth_date"),
+            TagIndex(fields=["tags"], name="resident_tags"),
         ]
 
     def __str__(self) -> str:

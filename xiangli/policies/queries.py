@@ -19,7 +19,7 @@ from xiangli.people import scope
 from xiangli.people.models import CASE_READER_ROLES, Resident
 
 from .models import Outreach, OutreachStatus, Policy
-from .services import eligible, enrolled_exists
+from .services import eligible, enrolled_exists, set_based
 
 SAMPLE = 20
 
@@ -100,12 +100,13 @@ def preview(policy: Policy, root: Area, *, today: dt.date | None = None) -> tupl
         matched.annotate(is_enrolled=enrolled_exists(policy))
         .values_list("area_path", "is_enrolled").annotate(n=Count("pk")).order_by()
     )
-    for path, is_enrolled, n in grouped:
-        figures = counts.setdefault(path, {"eligible": 0, "enrolled": 0})
-        figures["eligible"] += n
-        if is_enrolled:
-            figures["enrolled"] += n
-    sample = list(matched.select_related("village", "grid").order_by("pk")[:SAMPLE])
+    with set_based():
+        for path, is_enrolled, n in grouped:
+            figures = counts.setdefault(path, {"eligible": 0, "enrolled": 0})
+            figures["eligible"] += n
+            if is_enrolled:
+                figures["enrolled"] += n
+        sample = list(matched.select_related("village", "grid").order_by("pk")[:SAMPLE])
     return _fold(root, counts), sample
 
 
@@ -124,7 +125,9 @@ def coverage(policy: Policy, root: Area, *, today: dt.date | None = None) -> Bre
     )
     contacted = {OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECLINED}
     counts: dict[str, dict[str, int]] = {}
-    for path, is_enrolled, status, n in grouped:
+    with set_based():
+        rows = list(grouped)
+    for path, is_enrolled, status, n in rows:
         figures = counts.setdefault(path, {"eligible": 0, "enrolled": 0, "reached": 0, "declined": 0, "open": 0})
         figures["eligible"] += n
         if is_enrolled:

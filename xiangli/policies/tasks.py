@@ -11,6 +11,7 @@ from xiangli.notifications.models import Notification
 from xiangli.people.models import Role, RoleAssignment, User
 
 from .models import Outreach, PolicyRun
+from .services import set_based
 
 
 @task()
@@ -24,8 +25,9 @@ def notify_policy_run(run_id: int) -> int:
     made = Outreach.objects.filter(policy=run.policy, created_at=run.at)
     by_village: dict[int, int] = {}
     by_grid: dict[int, int] = {}
-    for village_id, grid_id, n in made.values_list("resident__village_id", "resident__grid_id").annotate(
-            n=Count("pk")).order_by():
+    with set_based():
+        grouped = list(made.values_list("resident__village_id", "resident__grid_id").annotate(n=Count("pk")).order_by())
+    for village_id, grid_id, n in grouped:
         by_village[village_id] = by_village.get(village_id, 0) + n
         if grid_id is not None:
             by_grid[grid_id] = by_grid.get(grid_id, 0) + n
