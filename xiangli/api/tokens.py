@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.db.models import F
 from django.utils import timezone
 
+from xiangli.people import scope
 from xiangli.people.models import User
 
 from .models import ApiToken
@@ -30,10 +32,20 @@ def issue_token(*, user: User, name: str = "") -> str:
 
 
 def find_token(token: str) -> ApiToken | None:
-    """The live token with its (active) user, or None; notes when it was last used."""
-    found = ApiToken.objects.select_related("user").filter(key_digest=key_digest(token), user__is_active=True).first()
-    if found is None:
+    """The live token with its (active) user and the user's roles, or None; notes when it was last used.
+
+    One query: a row per role of the user (one with none when it has no role), so that
+    scoping the request reads no more.
+    """
+    rows = list(
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=key_digest(token), user__is_active=True)
+        .annotate(role=F("user__roles__role"), role_path=F("user__roles__area__path"), role_area=F("user__roles__area"))
+    )
+    if not rows:
         return None
+    found = rows[0]
+    scope.remember(found.user, [(r.role, r.role_path, r.role_area) for r in rows if r.role is not None])
     now = timezone.now()
     if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -21,6 +21,12 @@ def _assignments(user: Any) -> list[tuple[str, str, int]]:
     return cached
 
 
+def remember(user: Any, assignments: list[tuple[str, str, int]]) -> None:
+    """Give the user the (role, area path, area id) rows already read with it, so that this
+    request does not read them again (the API reads them with its token)."""
+    user._xiangli_roles = assignments
+
+
 def roles_of(user: Any) -> set[str]:
     return {role for role, _, _ in _assignments(user)}
 
