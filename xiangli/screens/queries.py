@@ -83,9 +83,15 @@ class Cursor:
 
 
 def cases_in(area: Area) -> QuerySet[Case]:
-    """The cases of an area: a village's by its own index, a wider area's by path prefix."""
+    """The cases of an area, for reading the newest: each level by the index that finds its
+    few rows of the last hours fastest at city scale (measured on 5M cases). A village and a
+    township by (village, submitted_at), one probe per village; a county or the city by the
+    submission time alone, where the path filter rarely rejects a row."""
     if area.kind == AreaKind.VILLAGE:
         return Case.objects.filter(village_id=area.pk)
+    if area.kind == AreaKind.TOWNSHIP:
+        villages = Area.objects.filter(parent_id=area.pk, kind=AreaKind.VILLAGE).values("pk")
+        return Case.objects.filter(village_id__in=villages)
     return Case.objects.filter(area_path__startswith=area.path)
 
 
@@ -181,7 +187,10 @@ def numbers(area: Area, today: dt.date) -> dict[str, Any]:
 
 def _overdue(area: Area, today: dt.date) -> list[dict[str, Any]]:
     rows = (
-        cases_in(area).overdue(today).order_by("due_on", "pk")
+        # By path at every level: the running-deadline index (area_path, state, due_on) finds a
+        # village's few overdue cases, and the city's oldest come first from case_running_due.
+        # Ordered by due_on alone: a tie-break on id would sort every case due that same day.
+        Case.objects.filter(area_path__startswith=area.path).overdue(today).order_by("due_on")
         .values("pk", "due_on", "state", "item__name_zh", "item__name_en", "village__name", "village__name_en")
         [:OVERDUE_SIZE]
     )
