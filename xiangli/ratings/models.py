@@ -199,9 +199,10 @@ class StarRating(models.Model):
         verbose_name_plural = _("star ratings")
         constraints = [models.UniqueConstraint(fields=["area", "quarter"], name="rating_one_per_quarter")]
         indexes = [
-            models.Index(fields=["quarter", "rank_city"], name="rating_city_rank"),
-            models.Index(fields=["quarter", "county", "rank_county"], name="rating_county_rank"),
-            models.Index(fields=["quarter", "township", "rank_township"], name="rating_township_rank"),
+            # A page of a ranking is read in index order, ties by village: no sort, whatever the size.
+            models.Index(fields=["quarter", "city", "rank_city", "area"], name="rating_city_rank"),
+            models.Index(fields=["quarter", "county", "rank_county", "area"], name="rating_county_rank"),
+            models.Index(fields=["quarter", "township", "rank_township", "area"], name="rating_township_rank"),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +229,9 @@ class RatingRound(models.Model):
     rated_at = models.DateTimeField(_("rated"), null=True)
     centres = models.PositiveIntegerField(_("centres"), default=0)
     seconds = models.FloatField(default=0)
+    # Per township, county and city (by area id): centres with 0…5 stars and the average
+    # score, written with the ratings, so a ranking page counts nothing.
+    summary = models.JSONField(default=dict, editable=False)
 
     class Meta:
         verbose_name = _("rated quarter")

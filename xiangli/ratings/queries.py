@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q
-
 from xiangli.areas.models import Area, AreaKind
 from xiangli.metrics.periods import Period
 from xiangli.metrics.queries import children
@@ -19,7 +17,8 @@ PAGE_SIZE = 100
 HISTORY = 8  # quarters of a centre's history shown: two years
 # The parts a ranking shows beside the score (all ten are on each centre's page).
 MAIN_PARTS = ("on_time", "satisfaction", "one_trip", "activities")
-CHILD_LEVEL = {AreaKind.CITY: "county", AreaKind.COUNTY: "township"}
+# Rankings with areas below them to drill down to (a township's children are its centres).
+WITH_CHILDREN = (AreaKind.CITY, AreaKind.COUNTY)
 
 
 @dataclass
@@ -86,11 +85,8 @@ class Ranking:
 
 def rounds(limit: int = HISTORY) -> list[RatingRound]:
     """The quarters rated, newest first."""
-    return list(RatingRound.objects.filter(rated_at__isnull=False).order_by("-quarter")[:limit])
-
-
-def latest_round() -> RatingRound | None:
-    return RatingRound.objects.filter(rated_at__isnull=False).order_by("-quarter").first()
+    return list(
+        RatingRound.objects.filter(rated_at__isnull=False).defer("summary").order_by("-quarter")[:limit])
 
 
 def _page_number(page: int | str | None, pages: int) -> int:
@@ -103,39 +99,41 @@ def _page_number(page: int | str | None, pages: int) -> int:
 
 def ranking(area: Area, period: Period, page: int | str | None = 1, *, size: int | None = None) -> Ranking:
     """The centres of a township, county or city for a quarter, best first, one page of them;
-    how many centres have each number of stars; and the child areas to drill down to."""
+    how many centres have each number of stars; and the child areas to drill down to. Three
+    queries whatever the number of centres: the counts were written with the ratings."""
     level = LEVELS[AreaKind(area.kind)]
     size = size or PAGE_SIZE
     rated = RatingRound.objects.filter(quarter=period.code, rated_at__isnull=False).select_related("scheme").first()
     result = Ranking(area=area, period=period, round=rated)
     if rated is None:
         return result
-    within = StarRating.objects.filter(quarter=period.code, **{f"{level}_id": area.pk})
-    counts = dict(within.values_list("stars").annotate(n=Count("id")).order_by())
-    result.histogram = [(stars, counts.get(stars, 0)) for stars in (*reversed(STARS), 0)]
-    result.total = sum(counts.values())
+    summary = rated.summary or {}
+    counts = summary.get(str(area.pk), {}).get("stars", [0] * 6)
+    result.histogram = [(stars, counts[stars]) for stars in (*reversed(STARS), 0)]
+    result.total = sum(counts)
     result.pages = max(1, -(-result.total // size))
     result.page = _page_number(page, result.pages)
     start = (result.page - 1) * size
-    ratings = (
-        within.select_related("area", "township")
-        .order_by(f"rank_{level}", "area__code")[start:start + size]
+    order = (f"rank_{level}", "area_id")
+    # The page's rows are picked from the index alone, then joined: a late page of the city
+    # does not join the thousands of rows before it.
+    page_ids = (
+        StarRating.objects.filter(quarter=period.code, **{f"{level}_id": area.pk})
+        .order_by(*order).values("pk")[start:start + size]
     )
+    ratings = StarRating.objects.filter(pk__in=page_ids).select_related("area", "township").order_by(*order)
     result.rows = [
         Row(rating=r, rank=r.rank_in(level), previous=r.previous_rank_in(level)) for r in ratings
     ]
-    child_level = CHILD_LEVEL.get(AreaKind(area.kind))
-    if child_level:
-        kids = {a.pk: Child(area=a) for a in children(area)}
-        grouped = (
-            within.values_list(f"{child_level}_id")
-            .annotate(n=Count("id"), average=Avg("score"), five=Count("id", filter=Q(stars=5))).order_by()
-        )
-        for pk, n, average, five in grouped:
-            if pk in kids:
-                kids[pk].centres, kids[pk].five_stars = n, five
-                kids[pk].average = None if average is None else Decimal(str(average)).quantize(Decimal("0.1"))
-        result.children = list(kids.values())
+    if area.kind in WITH_CHILDREN:
+        for child in children(area):
+            found = summary.get(str(child.pk))
+            if found is None:
+                result.children.append(Child(area=child))
+                continue
+            stars = found["stars"]
+            result.children.append(Child(area=child, centres=sum(stars), average=Decimal(found["average"]),
+                                         five_stars=stars[5]))
     return result
 
 

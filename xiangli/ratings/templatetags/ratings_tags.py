@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -21,7 +22,12 @@ def stars(count: int | None) -> SafeString | str:
     """★★★☆☆, read out as "3 stars"."""
     if count is None:
         return DASH
-    n = int(count)
+    return _stars(get_language(), int(count))
+
+
+@lru_cache(maxsize=64)
+def _stars(language: str | None, n: int) -> SafeString:
+    # A ranking shows a hundred of these: each (language, count) is built once per process.
     words = ngettext("%(n)s star", "%(n)s stars", n) % {"n": n} if n else _("No stars")
     return format_html('<span class="stars" role="img" aria-label="{}">{}<span class="off">{}</span></span>',
                        words, "★" * n, "☆" * (5 - n))
@@ -30,7 +36,11 @@ def stars(count: int | None) -> SafeString | str:
 @register.filter
 def movement(row: Any) -> SafeString:
     """↑3 / ↓1 / = / new; the arrows are hidden from screen readers, which read the words."""
-    moved = row.movement
+    return _movement(get_language(), row.movement)
+
+
+@lru_cache(maxsize=512)
+def _movement(language: str | None, moved: int | None) -> SafeString:
     if moved is None:
         return format_html('<span class="move new">{}</span>', _("new"))
     if moved == 0:
