@@ -189,3 +189,26 @@ def test_the_periodic_refresh_rolls_up_today_and_the_past_month_once(world, mont
     again = refresh()
     assert f"{last_month}…" not in again
     assert "policies" not in again
+
+
+def test_the_township_workbench_reads_its_counts_from_a_fresh_standing(world, month):
+    from django.test import Client
+    from django.urls import reverse
+
+    from xiangli.metrics.models import AreaStanding
+
+    client = Client()
+    client.force_login(world.tom)
+    refresh_standing()
+    live = client.get(reverse("front:desk"))
+    standing = AreaStanding.objects.get(area=world.township)
+    assert live.context["overdue_count"] == standing.overdue_cases == 1
+    # The workbench shows the standing, not a live count, while it is fresh…
+    AreaStanding.objects.filter(area=world.township).update(overdue_cases=7)
+    assert client.get(reverse("front:desk")).context["overdue_count"] == 7
+    # …and counts again once it is stale.
+    AreaStanding.objects.filter(area=world.township).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(reverse("front:desk")).context["overdue_count"] == 1

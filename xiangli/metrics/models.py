@@ -57,6 +57,7 @@ class AreaStanding(models.Model):
     area = models.OneToOneField(Area, models.CASCADE, primary_key=True, related_name="+")
     open_cases = models.PositiveIntegerField(_("open cases"), default=0)
     overdue_cases = models.PositiveIntegerField(_("overdue cases"), default=0)
+    due_soon_cases = models.PositiveIntegerField(_("cases due soon"), default=0)
     centres = models.PositiveIntegerField(_("centres"), default=0)
     centres_seven = models.PositiveIntegerField(_("centres with all seven functions"), default=0)
     centres_four = models.PositiveIntegerField(_("centres meeting the four-haves standard"), default=0)

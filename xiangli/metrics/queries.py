@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from xiangli.areas.models import Area, AreaKind
 
@@ -122,3 +123,19 @@ def standing(area: Area) -> AreaStanding:
 
 def last_rollup() -> RollupRun | None:
     return RollupRun.objects.order_by("-started_at").first()
+
+
+# The standing is refreshed every few minutes by the tick; older than this, pages count live.
+STANDING_FRESH_FOR = dt.timedelta(minutes=15)
+
+
+def standing_counts(paths: list[str], *, now: dt.datetime) -> dict[str, int] | None:
+    """Overdue and due-soon counts over the areas at `paths` from the standing, or None when
+    the standing is missing or stale (then the caller counts the cases itself)."""
+    rows = list(
+        AreaStanding.objects.filter(area__path__in=paths, updated_at__gte=now - STANDING_FRESH_FOR)
+        .values_list("overdue_cases", "due_soon_cases", "updated_at")
+    )
+    if len(rows) != len(paths) or any(timezone.localdate(at) != timezone.localdate(now) for *_, at in rows):
+        return None
+    return {"overdue_count": sum(r[0] for r in rows), "due_soon_count": sum(r[1] for r in rows)}

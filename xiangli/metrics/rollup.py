@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -21,6 +22,7 @@ from xiangli.activities.models import TRAINING_KINDS, Activity, VolunteerService
 from xiangli.areas.models import BASIC_FUNCTIONS, FOUR_HAVES, Area, AreaKind, Centre
 from xiangli.cases.models import RUNNING_STATES, Case
 from xiangli.volunteers.models import HelpTask, TaskState
+from xiangli.workdays.calendar import add_workdays
 from xiangli.workdays.models import CalendarDay
 
 from .models import COUNTERS, AreaDay, AreaStanding, RollupKind, RollupRun
@@ -221,12 +223,16 @@ def refresh_standing(*, today: dt.date | None = None, policies: bool = True) -> 
     today = today or timezone.localdate()
     tree = ancestry()
     per_village: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # The same window as the workbench's "due soon" count, which reads it from here for wide scopes.
+    soon = add_workdays(today, settings.DUE_SOON_WORKING_DAYS)
     cases = Case.objects.open().values_list("village_id").annotate(
-        n=Count("id"), late=Count("id", filter=Q(state__in=RUNNING_STATES, due_on__lt=today))
+        n=Count("id"), late=Count("id", filter=Q(state__in=RUNNING_STATES, due_on__lt=today)),
+        near=Count("id", filter=Q(state__in=RUNNING_STATES, due_on__gte=today, due_on__lte=soon)),
     ).order_by()
-    for village, n, late in cases:
+    for village, n, late, near in cases:
         per_village[village]["open_cases"] += n
         per_village[village]["overdue_cases"] += late
+        per_village[village]["due_soon_cases"] += near
     for village, functions, standards in Centre.objects.values_list("area_id", "functions", "standards"):
         figures = per_village[village]
         figures["centres"] += 1
@@ -264,6 +270,7 @@ def _write_standing(folded: dict[int, dict[str, int]], tree: dict[int, list[int]
             figures.get("policy_eligible", 0), figures.get("policy_enrolled", 0))
         rows.append(AreaStanding(
             area_id=area, open_cases=figures.get("open_cases", 0), overdue_cases=figures.get("overdue_cases", 0),
+            due_soon_cases=figures.get("due_soon_cases", 0),
             centres=figures.get("centres", 0), centres_seven=figures.get("centres_seven", 0),
             centres_four=figures.get("centres_four", 0), policy_eligible=eligible_n,
             policy_enrolled=enrolled_n, updated_at=now,
