@@ -27,7 +27,7 @@ class RatingSchemeAdmin(AuditedAdmin):
     list_display = ["name", "in_force", "created_at", "thresholds_shown"]
     list_filter = ["in_force"]
     fieldsets = [
-        (None, {"fields": ["name", "in_force", "note"]}),
+        (None, {"fields": ["name", "name_en", "in_force", "note"]}),
         (_("Weights (whole numbers adding up to 100)"), {"fields": [f"weight_{k}" for k in PART_KEYS]}),
         (_("Score needed for each number of stars (0–100, rising)"), {"fields": [f"star_{n}" for n in STARS]}),
         (_("Targets per quarter"), {"fields": [f"target_{k}" for k in TARGET_PARTS]}),

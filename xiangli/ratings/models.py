@@ -17,8 +17,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from xiangli.areas.models import Area, AreaKind
 
@@ -46,7 +46,7 @@ STARS = (1, 2, 3, 4, 5)
 # What the city starts from (a data migration writes it; `services.current_scheme` too if
 # every scheme has gone). Weights add up to 100; thresholds rise; targets are per quarter.
 DEFAULT_SCHEME: dict[str, Any] = {
-    "name": "默认方案 Default scheme",
+    "name": "默认方案", "name_en": "Default scheme",
     "weight_on_time": 15, "weight_satisfaction": 15, "weight_one_trip": 10,
     "weight_activities": 10, "weight_training": 10, "weight_volunteer": 10, "weight_help": 10,
     "weight_seven": 8, "weight_four": 7, "weight_policy": 5,
@@ -85,6 +85,7 @@ class RatingScheme(models.Model):
     threshold for N stars."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     in_force = models.BooleanField(
         _("in force"), default=False,
         help_text=_("Ratings from now on use this scheme; putting it in force takes the previous one out."),
@@ -123,6 +124,12 @@ class RatingScheme(models.Model):
         ordering = ["-in_force", "-created_at"]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     def weights(self) -> dict[str, int]:

@@ -44,7 +44,7 @@ class Row:
 
     def main_parts(self) -> list[dict[str, Any]]:
         parts = self.rating.parts or {}
-        return [{"key": key, **parts.get(key, {})} for key in MAIN_PARTS]
+        return [{"key": key, "label": PART_LABELS[key], **parts.get(key, {})} for key in MAIN_PARTS]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from xiangli.metrics import access, periods
 from xiangli.metrics.periods import Period
 
 from . import queries, services
-from .models import RatingRound
+from .models import PART_LABELS, RatingRound
 
 
 @login_required
@@ -68,7 +68,8 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
     }
     return render(request, "ratings/ranking.html", {
         "area": place, "ancestors": _ancestors(request.user, place), "period": period, "error": error,
-        "rounds": rounds, "ranking": result, "chart": chart, "main_parts": queries.MAIN_PARTS,
+        "rounds": rounds, "ranking": result, "chart": chart,
+        "main_labels": [PART_LABELS[key] for key in queries.MAIN_PARTS],
         "level_name": {"township": _("township"), "county": _("county"), "city": _("city")}[result.level],
     })
 

@@ -25,8 +25,8 @@
       var line = window.echarts.init(history);
       line.setOption({
         tooltip: { trigger: "axis" },
-        legend: { data: [data.score_label, data.stars_label] },
-        grid: { left: 48, right: 48, top: 40, bottom: 32 },
+        legend: { top: 0, data: [data.score_label, data.stars_label] },
+        grid: { left: 48, right: 48, top: 48, bottom: 32 },
         xAxis: { type: "category", data: data.quarters },
         yAxis: [
           { type: "value", min: 0, max: 100, name: data.score_label },
