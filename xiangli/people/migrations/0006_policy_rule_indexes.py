@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="resident",
-            index=xiangli.people.models.TagIndex(fields=["tags"], name="resident_tags"),
+            index=xiangli.people.models.RuleIndex(fields=["tags"], gin=True, name="resident_tags"),
         ),
     ]
