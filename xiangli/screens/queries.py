@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,7 +100,7 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def _name(row: dict[str, Any], prefix: str, zh: str = "name", en: str = "name_en") -> str:
+def _name(row: Mapping[str, Any], prefix: str, zh: str = "name", en: str = "name_en") -> str:
     if _english() and row.get(f"{prefix}__{en}"):
         return str(row[f"{prefix}__{en}"])
     return str(row[f"{prefix}__{zh}"])
@@ -197,6 +198,8 @@ def _overdue(area: Area, today: dt.date) -> list[dict[str, Any]]:
     states = dict(State.choices)
     out = []
     for r in rows:
+        if r["due_on"] is None:  # never: overdue means a due date has passed
+            continue
         late = (today - r["due_on"]).days
         out.append({
             "id": r["pk"],
@@ -220,7 +223,7 @@ def _percent(value: float | None) -> str:
 
 
 def _ranking(area: Area, today: dt.date) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for child, figures, standing in metrics.by_child(area, today.replace(day=1), today):
         rows.append({
             "code": child.code,

@@ -7,7 +7,7 @@ five seconds a screen promises); the cached figures come from the replica when t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from xiangli.areas.models import Area, AreaKind
 from xiangli.front.access import attempt
 from xiangli.metrics import access
+from xiangli.people.models import User
 
 from . import queries, services
 from .forms import LinkForm
@@ -179,7 +180,8 @@ def links(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         result = attempt(form, lambda: services.create_link(
-            by=request.user, area=area, name=d["name"], language=d["language"], valid_until=d["valid_until"],
+            by=cast(User, request.user), area=area, name=d["name"], language=d["language"],
+            valid_until=d["valid_until"],
         ))
         if result is not None:
             link, token = result
@@ -200,6 +202,6 @@ def revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     link = ScreenLink.objects.select_related("area").filter(pk=link_id).first()
     if link is None or not services.may_manage(request.user, link.area):
         raise Http404
-    services.revoke_link(link, by=request.user)
+    services.revoke_link(link, by=cast(User, request.user))
     messages.success(request, pgettext("screen", "The link “%(name)s” no longer works.") % {"name": link.name})
     return redirect("screens:links", code=link.area.code)
