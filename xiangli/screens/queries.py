@@ -85,9 +85,9 @@ class Cursor:
 
 def cases_in(area: Area) -> QuerySet[Case]:
     """The cases of an area, for reading the newest: each level by the index that finds its
-    few rows of the last hours fastest at city scale (measured on 5M cases). A village and a
-    township by (village, submitted_at), one probe per village; a county or the city by the
-    submission time alone, where the path filter rarely rejects a row."""
+    rows of the last hours fastest at city scale (measured on 5M cases): a village and a
+    township by case_village_recent (village, submitted_at), one probe per village; a county
+    or the city by case_submitted_day, the path filtering the few rows of a poll's window."""
     if area.kind == AreaKind.VILLAGE:
         return Case.objects.filter(village_id=area.pk)
     if area.kind == AreaKind.TOWNSHIP:
