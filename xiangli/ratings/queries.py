@@ -28,6 +28,7 @@ class Row:
     rating: StarRating
     rank: int
     previous: int | None
+    url: str = ""  # the centre's rating page, set by the view
 
     @property
     def movement(self) -> int | None:

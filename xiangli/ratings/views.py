@@ -61,6 +61,10 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
     rounds = queries.rounds()
     period, error = _quarter(request, rounds[0] if rounds else None)
     result = queries.ranking(place, period, request.GET.get("page"))
+    # One reverse() for the hundred links of a page.
+    link = reverse("ratings:centre", args=["__code__"])
+    for row in result.rows:
+        row.url = f"{link.replace('__code__', row.rating.area.code)}?quarter={period.code}"
     chart = {
         "title": _("Centres by stars"),
         "labels": [_star_label(stars) for stars, _n in result.histogram],

@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
@@ -57,16 +56,17 @@ def _movement(language: str | None, moved: int | None) -> SafeString:
 
 @register.filter
 def part_value(part: dict[str, Any] | None) -> str:
-    """A part's value as a person reads it: 87.3%, 4.62 / 5, 9 / 12, 5 / 7."""
+    """A part's value as a person reads it: 87.3%, 4.62 / 5, 9 / 12, 5 / 7 (the same in both
+    languages; formatted here without the locale machinery, a ranking shows four hundred)."""
     if not part or part.get("value") is None:
         return DASH
     key, value = part.get("key"), part["value"]
     if key in ("on_time", "one_trip", "policy"):
-        return f"{number_format(value, 1)}%"
+        return f"{value:.1f}%"
     if key == "satisfaction":
-        return f"{number_format(value, 2)} / 5"
+        return f"{value:.2f} / 5"
     if "target" in part:
-        shown = number_format(value, 1) if key == "volunteer" else str(value)
+        shown = f"{value:.1f}" if key == "volunteer" else str(value)
         return f"{shown} / {part['target']}"
     if key in ("seven", "four"):
         return f"{value} / {part.get('base')}"
@@ -77,4 +77,4 @@ def part_value(part: dict[str, Any] | None) -> str:
 def points(part: dict[str, Any] | None) -> str:
     if not part or part.get("points") is None:
         return DASH
-    return str(number_format(part["points"], 1))
+    return f"{part['points']:.1f}"
