@@ -35,14 +35,6 @@ class Row:
         """Places gained since last quarter (negative: lost); None for a centre new to the ranking."""
         return None if self.previous is None else self.previous - self.rank
 
-    @property
-    def moved_up(self) -> int:
-        return max(0, self.movement or 0)
-
-    @property
-    def moved_down(self) -> int:
-        return max(0, -(self.movement or 0))
-
     def main_parts(self) -> list[dict[str, Any]]:
         parts = self.rating.parts or {}
         return [{"key": key, "label": PART_LABELS[key], **parts.get(key, {})} for key in MAIN_PARTS]
