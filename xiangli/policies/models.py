@@ -127,6 +127,8 @@ class OutreachStatus(models.TextChoices):
 
 # Outcomes a grid worker records on a visit.
 OUTCOMES = (OutreachStatus.ENROLLED, OutreachStatus.APPLIED, OutreachStatus.DECLINED, OutreachStatus.UNREACHABLE)
+# Visits a new run does not open again: the resident is to be visited, or has applied.
+WAITING = (OutreachStatus.OPEN, OutreachStatus.APPLIED)
 
 
 class OutreachQuerySet(models.QuerySet["Outreach"]):
@@ -182,6 +184,9 @@ class Outreach(models.Model):
         indexes = [
             # Deleting a case clears its link here; only the few linked rows are indexed.
             models.Index(fields=["case"], name="outreach_case", condition=models.Q(case__isnull=False)),
+            # The answered visits a run may open again. The rows a run adds are open, so
+            # they never enter this index: it costs the run's insert nothing.
+            models.Index(fields=["policy"], name="outreach_answered", condition=~models.Q(status__in=WAITING)),
         ]
 
     def __str__(self) -> str:
