@@ -111,9 +111,14 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
-    resident = models.ForeignKey(Resident, models.PROTECT, related_name="cases", verbose_name=_("resident"))
-    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("service item"))
-    centre = models.ForeignKey(Centre, models.PROTECT, related_name="cases", verbose_name=_("centre"))
+    # No single-column indexes on these: case_resident_recent, case_item_resident and
+    # case_centre_state start with them, and every index is paid on each new case.
+    resident = models.ForeignKey(
+        Resident, models.PROTECT, related_name="cases", verbose_name=_("resident"), db_index=False
+    )
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("service item"),
+                             db_index=False)
+    centre = models.ForeignKey(Centre, models.PROTECT, related_name="cases", verbose_name=_("centre"), db_index=False)
     village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"))
     # The resident's grid (or village) path at intake, for one-index scoping.
     area_path = models.CharField(max_length=255, editable=False)
@@ -173,7 +178,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["area_path", "state", "due_on"], name="case_scope_state_due",
                          opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"]),
-            models.Index(fields=["due_on"], name="case_running_due",
+            # Running cases in the queue's order: the overdue and due-soon lists of wide
+            # scopes walk it and stop at the page's last row, instead of sorting every
+            # case due in the window (16,692 for a county: 0.6 s).
+            models.Index(fields=["due_on", "submitted_at", "id"], name="case_running_due",
                          condition=models.Q(state__in=["accepted", "carried"])),
             # The queue's order over open cases, for staff whose scope is wide
             # (township and up): the scope filter then rarely rejects a row.
