@@ -41,6 +41,12 @@ def test_the_first_run_in_december_sends_november_to_each_areas_own_staff(world,
     assert "城关镇" in message.message_zh and f"/dispatch/{world.township.code}/" in message.message_zh
     with translation.override("en"):
         assert "Chengguan" in message.message and "2026-11" in message.message
+    # In the inbox the message is a link to the reports' page.
+    from django.test import Client
+
+    inbox = Client()
+    inbox.force_login(world.tom)
+    assert f'href="/dispatch/{world.township.code}/"' in inbox.get("/inbox/").content.decode()
 
 
 def test_a_second_run_the_same_month_sends_nothing(world, november_rolled_up, django_assert_max_num_queries):

@@ -156,7 +156,9 @@ def notify(report: DispatchReport, users: list[User], *, asked: bool = False) ->
                  "download the workbook and the PDF at %(url)s") % args
 
     zh, en = _both_languages(render)
-    Notification.objects.bulk_create([Notification(user=u, message_zh=zh, message_en=en) for u in users])
+    Notification.objects.bulk_create(
+        [Notification(user=u, message_zh=zh, message_en=en, link=url) for u in users]
+    )
     return len(users)
 
 

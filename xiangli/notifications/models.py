@@ -19,6 +19,8 @@ class Notification(models.Model):
     )
     user = models.ForeignKey("people.User", models.CASCADE, null=True, blank=True, related_name="notifications")
     case = models.ForeignKey("cases.Case", models.CASCADE, null=True, blank=True, related_name="+")
+    # A page of the site the message is about (a report to download, a task to take), when not a case.
+    link = models.CharField(max_length=200, blank=True)
     # Rendered once in both languages, so the inbox reads in whichever the person uses.
     message_zh = models.TextField()
     message_en = models.TextField()
