@@ -117,8 +117,10 @@ def main() -> int:
     agent = common.user_for(logins["agent"])
     city = Area.objects.get(kind=AreaKind.CITY)
     scale = common.data_scale() if connection.vendor == "postgresql" else {}
-    meta = {"command": command, "machine": common.machine(), "scale": scale, "city": kind, "runs": args.runs}
-    print(f"city: {kind} {scale}", flush=True)
+    meta = {"command": command, "machine": common.machine(), "scale": scale, "city": kind, "runs": args.runs,
+            "load_before": os.getloadavg()}
+    # The machine may be shared: the load says how far to trust the figures.
+    print(f"city: {kind} {scale}; load average {os.getloadavg()[0]:.1f}", flush=True)
 
     existing = set(Policy.objects.filter(code__in=[s["code"] for s in SEEDS]).values_list("code", flat=True))
     started = timezone.now()
@@ -231,6 +233,13 @@ def main() -> int:
             digests = [digest(n) for n in imported]
             for i in range(0, len(digests), 1000):
                 Resident.objects.filter(id_digest__in=digests[i:i + 1000]).delete()
+        if connection.vendor == "postgresql":
+            # The dead rows of what was deleted would slow the next run of the bench.
+            with connection.cursor() as cur:
+                for model in (Outreach, PolicyEnrolment):
+                    cur.execute(f"VACUUM {model._meta.db_table}")
+    meta["load_after"] = os.getloadavg()
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     results["meta"] = meta
     common.save_json("policies.json", results)
     return 0

@@ -65,7 +65,7 @@ def policy_areas_for(user: Any) -> list[Area]:
 
 
 @contextmanager
-def set_based() -> Iterator[None]:
+def set_based(*, nested_loops: bool = True) -> Iterator[None]:
     """A transaction for statements over the whole registry: no JIT, room to hash in memory.
 
     Counting or copying the eligible among a million residents is estimated costly enough
@@ -74,11 +74,16 @@ def set_based() -> Iterator[None]:
     4 MB of working memory is less than the hash of a policy's 140,000 enrolments or the
     counts per grid, which then spill to disk in batches. So, for this transaction only,
     JIT is off and each hash or sort may take 64 MB.
+
+    `nested_loops=False` is for a join of rows written moments ago, which the planner's
+    statistics have not seen yet: it takes them for a handful and looks each one up,
+    where one hash of them is many times faster.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+                               + ("" if nested_loops else "; SET LOCAL enable_nestloop = off"))
         yield
 
 

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from xiangli.areas.models import Area, AreaKind
 from xiangli.notifications.models import Notification
 from xiangli.people.models import Role, RoleAssignment, User
 
@@ -23,14 +24,20 @@ def notify_policy_run(run_id: int) -> int:
     """
     run = PolicyRun.objects.select_related("policy").get(pk=run_id)
     made = Outreach.objects.filter(policy=run.policy, created_at=run.at)
+    # Counted by the residents' area path, which the birth-date index carries: the count
+    # reads that index, not the registry's rows (three times the time for a whole city).
+    with set_based(nested_loops=False):
+        by_path = dict(made.values_list("resident__area_path").annotate(n=Count("pk")).order_by())
     by_village: dict[int, int] = {}
     by_grid: dict[int, int] = {}
-    with set_based():
-        grouped = list(made.values_list("resident__village_id", "resident__grid_id").annotate(n=Count("pk")).order_by())
-    for village_id, grid_id, n in grouped:
-        by_village[village_id] = by_village.get(village_id, 0) + n
-        if grid_id is not None:
-            by_grid[grid_id] = by_grid.get(grid_id, 0) + n
+    # A resident's area path is their grid's, or their village's when they have no grid.
+    for area in Area.objects.filter(path__in=list(by_path)).only("pk", "kind", "parent_id", "path"):
+        n = by_path[area.path]
+        village_id = area.parent_id if area.kind == AreaKind.GRID else area.pk
+        if area.kind == AreaKind.GRID:
+            by_grid[area.pk] = by_grid.get(area.pk, 0) + n
+        if village_id is not None:
+            by_village[village_id] = by_village.get(village_id, 0) + n
     assignments = RoleAssignment.objects.filter(
         role__in=[Role.AGENT, Role.SECRETARY], area_id__in=list(by_village)
     ).values_list("user_id", "area_id")
