@@ -129,7 +129,7 @@ class RuleIndex(models.Index):
     def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
         if schema_editor.connection.vendor != "postgresql":
             return super().create_sql(model, schema_editor, using=using, **kwargs)
-        statement = super().create_sql(model, schema_editor, using=" USING gin" if self.gin else using, **kwargs)
+        statement: Any = super().create_sql(model, schema_editor, using=" USING gin" if self.gin else using, **kwargs)
         if self.covering:
             columns = ", ".join(schema_editor.quote_name(model._meta.get_field(f).column) for f in self.covering)
             statement.parts["include"] = f" INCLUDE ({columns})"

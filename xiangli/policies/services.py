@@ -111,7 +111,7 @@ def not_enrolled(policy: Policy, *, today: dt.date | None = None) -> ResidentQue
     return eligible(policy, today=today).exclude(enrolled_q(policy))
 
 
-def waiting(now: dt.datetime) -> Q:
+def _waiting(now: dt.datetime) -> Q:
     """Visits that stop a run from asking again: still open, led to an application (a case
     is open), or declined less than ASK_AGAIN_AFTER ago. Not reachable, enrolled (the
     enrolment may have ended since), or declined long ago: a run asks again."""
@@ -277,7 +277,7 @@ def _open_visits(policy: Policy, now: dt.datetime) -> int:
     the time on its conflicts: 0.8 s against 0.3 s of CPU for 140,000 residents.)
     """
     to_find = not_enrolled(policy, today=timezone.localdate(now)).order_by()
-    reopened = Outreach.objects.filter(policy=policy, resident__in=to_find.values("pk")).exclude(waiting(now)).update(
+    reopened = Outreach.objects.filter(policy=policy, resident__in=to_find.values("pk")).exclude(_waiting(now)).update(
         status=OutreachStatus.OPEN, reason="", created_at=now, outcome_at=None, outcome_by=None)
     never_asked = to_find.exclude(Exists(Outreach.objects.filter(policy=policy, resident_id=OuterRef("pk"))))
     select_sql, params = never_asked.values_list("pk").query.sql_with_params()
