@@ -50,20 +50,25 @@ def notify_policy_run(run_id: int) -> int:
     for user_id, area_id in grid_workers:
         counts[user_id] = counts.get(user_id, 0) + by_grid[area_id]
     active = set(User.objects.filter(pk__in=list(counts), is_active=True).values_list("pk", flat=True))
+    # Thousands of staff share a few hundred different counts: each text is made once.
+    texts: dict[int, tuple[str, str]] = {}
     messages = []
     for user_id, n in counts.items():
         if user_id not in active:
             continue
-        texts = []
-        for lang in ("zh-hans", "en"):
-            with translation.override(lang):
-                texts.append(ngettext(
-                    "Policy “%(policy)s”: %(n)d resident to visit in your area. See the outreach list.",
-                    "Policy “%(policy)s”: %(n)d residents to visit in your area. See the outreach list.", n,
-                ) % {"policy": run.policy.name, "n": n})
-        messages.append(Notification(user_id=user_id, message_zh=texts[0], message_en=texts[1]))
+        if n not in texts:
+            texts[n] = (_run_message(run, n, "zh-hans"), _run_message(run, n, "en"))
+        messages.append(Notification(user_id=user_id, message_zh=texts[n][0], message_en=texts[n][1]))
     Notification.objects.bulk_create(messages, batch_size=1000)
     return len(messages)
+
+
+def _run_message(run: PolicyRun, n: int, language: str) -> str:
+    with translation.override(language):
+        return ngettext(
+            "Policy “%(policy)s”: %(n)d resident to visit in your area. See the outreach list.",
+            "Policy “%(policy)s”: %(n)d residents to visit in your area. See the outreach list.", n,
+        ) % {"policy": run.policy.name, "n": n}
 
 
 @task()
