@@ -9,10 +9,13 @@ from django_tasks import task
 
 from xiangli.areas.models import Area, AreaKind
 from xiangli.notifications.models import Notification
-from xiangli.people.models import Role, RoleAssignment, User
+from xiangli.people.models import Role, RoleAssignment
 
 from .models import Outreach, PolicyRun
 from .services import set_based
+
+# From this many new visits, a run's notices count them with a hash join (see below).
+HASH_FROM = 20_000
 
 
 @task()
@@ -22,11 +25,13 @@ def notify_policy_run(run_id: int) -> int:
     Counts come from one grouped query; the messages are written with one bulk insert,
     so a run over a whole city costs a handful of statements, not one per resident.
     """
-    run = PolicyRun.objects.select_related("policy").get(pk=run_id)
+    run = PolicyRun.objects.select_related("policy__area").get(pk=run_id)
     made = Outreach.objects.filter(policy=run.policy, created_at=run.at)
-    # Counted by the residents' area path, which the birth-date index carries: the count
-    # reads that index, not the registry's rows (half the time, for a run over a city).
-    with set_based(nested_loops=False):
+    # Counted by the residents' area path. The planner has not seen the rows the run just
+    # wrote and takes them for a handful, so it looks each resident up, which suits a small
+    # run; past HASH_FROM visits, one hash join over the birth-date index (which carries
+    # the area path) does it in half the time: 1 s against 2 for 140,000 visits.
+    with set_based(nested_loops=run.created < HASH_FROM):
         by_path = dict(made.values_list("resident__area_path").annotate(n=Count("pk")).order_by())
     by_village: dict[int, int] = {}
     by_grid: dict[int, int] = {}
@@ -38,24 +43,21 @@ def notify_policy_run(run_id: int) -> int:
             by_grid[area.pk] = by_grid.get(area.pk, 0) + n
         if village_id is not None:
             by_village[village_id] = by_village.get(village_id, 0) + n
-    assignments = RoleAssignment.objects.filter(
-        role__in=[Role.AGENT, Role.SECRETARY], area_id__in=list(by_village)
-    ).values_list("user_id", "area_id")
-    grid_workers = RoleAssignment.objects.filter(role=Role.GRID_WORKER, area_id__in=list(by_grid)).values_list(
-        "user_id", "area_id"
-    )
+    # The village staff and grid workers of the policy's area, active ones, in one query
+    # (asking by the thousands of villages and grids as lists of ids cost more).
+    staff = RoleAssignment.objects.filter(
+        role__in=[Role.AGENT, Role.SECRETARY, Role.GRID_WORKER], area__path__startswith=run.policy.area.path,
+        user__is_active=True,
+    ).values_list("user_id", "role", "area_id")
     counts: dict[int, int] = {}
-    for user_id, area_id in assignments:
-        counts[user_id] = counts.get(user_id, 0) + by_village[area_id]
-    for user_id, area_id in grid_workers:
-        counts[user_id] = counts.get(user_id, 0) + by_grid[area_id]
-    active = set(User.objects.filter(pk__in=list(counts), is_active=True).values_list("pk", flat=True))
+    for user_id, role, area_id in staff:
+        n = by_grid.get(area_id, 0) if role == Role.GRID_WORKER else by_village.get(area_id, 0)
+        if n:
+            counts[user_id] = counts.get(user_id, 0) + n
     # Thousands of staff share a few hundred different counts: each text is made once.
     texts: dict[int, tuple[str, str]] = {}
     messages = []
     for user_id, n in counts.items():
-        if user_id not in active:
-            continue
         if n not in texts:
             texts[n] = (_run_message(run, n, "zh-hans"), _run_message(run, n, "en"))
         messages.append(Notification(user_id=user_id, message_zh=texts[n][0], message_en=texts[n][1]))
