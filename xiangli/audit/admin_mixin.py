@@ -102,3 +102,17 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for f, changes in edits:
             verb = "added" if f.instance in formset.new_objects else "changed"
             record(f"{audit_name(f.instance)}.{verb}", obj=f.instance, actor=request.user, changes=changes)
+
+
+class ShownOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """For rows only the services write (the audit trail, the points ledger, ratings): the
+    admin shows them, and nobody, not even a superuser, adds, edits or deletes one there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

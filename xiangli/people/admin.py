@@ -1,12 +1,10 @@
-from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from xiangli.audit.admin_mixin import AuditedAdmin
+from xiangli.audit.admin_mixin import AuditedAdmin, ShownOnlyAdmin
 
 from .crypto import digest
 from .models import PersonalDataAccess, Resident, RoleAssignment, User
@@ -70,15 +68,6 @@ class ResidentAdmin(AuditedAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAccessAdmin(ShownOnlyAdmin):
     list_display = ["at", "actor", "resident", "field", "reason", "ip"]
     list_select_related = ["actor", "resident"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

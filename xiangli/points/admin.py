@@ -1,28 +1,13 @@
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from xiangli.audit.admin_mixin import AuditedAdmin
+from xiangli.audit.admin_mixin import AuditedAdmin, ShownOnlyAdmin
 
 from .models import MonthlyTally, PointsAccount, PointsEntry, Redemption, Reward
 
 
-class ReadOnlyAdmin(AuditedAdmin):
-    """The ledger and its caches are written by the services only: the admin shows them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ReadOnlyAdmin):
+class PointsEntryAdmin(ShownOnlyAdmin):
     list_display = ["created_at", "account", "kind", "points", "hours", "reason", "source", "actor"]
     list_filter = ["kind"]
     search_fields = ["reason", "source"]
@@ -31,19 +16,19 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PointsAccount)
-class PointsAccountAdmin(ReadOnlyAdmin):
+class PointsAccountAdmin(ShownOnlyAdmin):
     list_display = ["resident", "village", "balance", "earned", "hours", "tasks"]
     raw_id_fields = ["resident", "village"]
 
 
 @admin.register(MonthlyTally)
-class MonthlyTallyAdmin(ReadOnlyAdmin):
+class MonthlyTallyAdmin(ShownOnlyAdmin):
     list_display = ["month", "village", "account", "points", "hours", "tasks"]
     raw_id_fields = ["village", "account"]
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(ShownOnlyAdmin):
     list_display = ["created_at", "code", "reward", "account", "points", "state"]
     list_filter = ["state"]
     raw_id_fields = ["reward", "account", "handed_over_by"]

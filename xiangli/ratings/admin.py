@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from xiangli.audit.admin_mixin import AuditedAdmin
+from xiangli.audit.admin_mixin import AuditedAdmin, ShownOnlyAdmin
 
 from . import services
 from .models import PART_KEYS, STARS, TARGET_PARTS, RatingRound, RatingScheme, StarRating
@@ -48,27 +48,16 @@ class RatingSchemeAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ShownOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Written by `services.rate_quarter` only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RatingRound)
-class RatingRoundAdmin(ShownOnly):
+class RatingRoundAdmin(ShownOnlyAdmin):
     list_display = ["quarter", "provisional", "last_day", "rated_at", "scheme", "centres", "seconds"]
     list_select_related = ["scheme"]
 
 
 @admin.register(StarRating)
-class StarRatingAdmin(ShownOnly):
+class StarRatingAdmin(ShownOnlyAdmin):
     list_display = ["quarter", "area", "stars", "score", "rank_city", "provisional"]
     list_filter = ["quarter", "stars"]
     list_select_related = ["area"]
