@@ -18,6 +18,7 @@ from xiangli.metrics.rollup import refresh_standing, roll_up, workday_numbers
 from xiangli.metrics.tasks import refresh
 from xiangli.workdays.models import CalendarDay
 
+from ..conftest import resident
 from ..factories import make_cases
 
 MONDAY = dt.date(2026, 11, 2)
@@ -212,3 +213,26 @@ def test_the_township_workbench_reads_its_counts_from_a_fresh_standing(world, mo
 
     cache.clear()
     assert client.get(reverse("front:desk")).context["overdue_count"] == 1
+
+
+def test_the_standing_counts_who_a_live_policy_finds_and_who_is_enrolled(world):
+    from xiangli.people.models import Resident
+    from xiangli.policies import services as policies
+    from xiangli.policies.models import PolicyStatus
+
+    old_a = [resident(f"老{n}", world.village_a, world.grid_a1, 80 + n) for n in range(3)]
+    old_b = resident("老乙", world.village_b, world.grid_b1, 90)
+    Resident.objects.filter(pk__in=[r.pk for r in [*old_a, old_b]]).update(birth_date=dt.date(1950, 1, 1))
+    policy = policies.create_policy(by=world.kate, code="pension", name_zh="养老金", name_en="Pension",
+                                    rule={"field": "age", "op": ">=", "value": 60}, area=world.county)
+    policies.set_status(policy, by=world.kate, status=PolicyStatus.LIVE)
+    policies.enrol(policy, old_a[0], by=world.andy)
+    refresh_standing()
+    a = AreaStanding.objects.get(area=world.village_a)
+    county = AreaStanding.objects.get(area=world.county)
+    eligible_a = policies.eligible(policy).filter(village=world.village_a).count()
+    assert (a.policy_eligible, a.policy_enrolled) == (eligible_a, 1)
+    assert county.policy_eligible == policies.eligible(policy).count() >= 4
+    # The five-minute refresh keeps the nightly policy figures instead of recounting them.
+    refresh_standing(policies=False)
+    assert AreaStanding.objects.get(area=world.village_a).policy_enrolled == 1

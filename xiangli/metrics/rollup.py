@@ -186,16 +186,18 @@ def roll_up_month(year: int, month: int) -> RollupRun:
 def _policy_counts(tree: dict[int, list[int]]) -> dict[int, tuple[int, int]]:
     """(eligible, enrolled) per village over the live policies, summed over policies."""
     from xiangli.policies.models import Policy, PolicyStatus
-    from xiangli.policies.services import eligible, enrolled_exists
+    from xiangli.policies.services import eligible, enrolled_exists, set_based
 
     villages = dict(Area.objects.filter(kind=AreaKind.VILLAGE).values_list("path", "id"))
     depth = _village_depth(villages)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for policy in Policy.objects.filter(status=PolicyStatus.LIVE):
-        grouped = (
-            eligible(policy).annotate(is_enrolled=enrolled_exists(policy))
-            .values_list("area_path", "is_enrolled").annotate(n=Count("pk")).order_by()
-        )
+        # The policies' own counting settings (no JIT, room to hash): the same query shape as their coverage.
+        with set_based():
+            grouped = list(
+                eligible(policy).annotate(is_enrolled=enrolled_exists(policy))
+                .values_list("area_path", "is_enrolled").annotate(n=Count("pk")).order_by()
+            )
         for path, is_enrolled, n in grouped:
             village = villages.get(_prefix(path, depth))
             if village is None:
