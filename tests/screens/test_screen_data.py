@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from xiangli.cases import services
 from xiangli.cases.models import Case
-from xiangli.metrics.rollup import refresh_standing, roll_up
 from xiangli.screens.queries import FETCH_LIMIT, OVERLAP, STREAM_SIZE, Cursor
 
 from ..factories import make_cases
@@ -30,17 +29,6 @@ def poll(client: Client, code: str, **params: str) -> dict:
     assert response.status_code == 200, response.content
     assert response["Cache-Control"] == "no-store"
     return response.json()
-
-
-@pytest.fixture
-def busy(world):
-    a = make_cases(world, world.alice_resident, 3)
-    b = make_cases(world, world.bob_resident, 2)
-    today = timezone.localdate()
-    Case.objects.filter(pk=a[1].pk).update(due_on=today - dt.timedelta(days=4))
-    roll_up(today - dt.timedelta(days=1), today)
-    refresh_standing(policies=False)
-    return {"a": a, "b": b}
 
 
 def file_for_carl(world, item=None):

@@ -3,36 +3,19 @@ area; it shows the figures without JavaScript and drills down to the areas below
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from xiangli.cases import services
-from xiangli.cases.models import Case
-from xiangli.metrics.rollup import refresh_standing, roll_up
-
-from ..factories import make_cases
 
 
 def as_(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def busy(world):
-    """Cases filed today in villages A and B, one of A's overdue; rollups run."""
-    a = make_cases(world, world.alice_resident, 3)
-    b = make_cases(world, world.bob_resident, 2)
-    today = timezone.localdate()
-    Case.objects.filter(pk=a[1].pk).update(due_on=today - dt.timedelta(days=4))
-    roll_up(today - dt.timedelta(days=1), today)
-    refresh_standing(policies=False)
-    return {"a": a, "b": b}
 
 
 @pytest.mark.parametrize(
