@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xiangli.dispatch.models import DispatchReport
 from xiangli.dispatch.services import generate_report, parse_month
@@ -101,6 +101,12 @@ def test_staff_ask_for_a_month_and_are_told_when_it_is_ready(world, rolled):
     assert report.sent_at is None  # on demand is not the month's sending
     [note] = Notification.objects.filter(user=world.tom)
     assert "is ready" in note.message_en and page(world.township) in note.message_en
+    # The files come attached to the message too.
+    with translation.override("en"):
+        assert [(f.url, f.name) for f in note.files] == [
+            (download(world.township, month, fmt), f"Chengguan {month} dispatch report.{fmt}")
+            for fmt in ("xlsx", "pdf")]
+        assert [f.size for f in note.files] == [report.size("xlsx", "en"), report.size("pdf", "en")]
 
 
 def test_a_county_admin_asks_for_a_townships_report(world, rolled):

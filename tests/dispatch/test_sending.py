@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
+from django.template.defaultfilters import filesizeformat
+from django.test import Client
 from django.utils import translation
 
 from xiangli.dispatch import tasks
@@ -42,8 +45,6 @@ def test_the_first_run_in_december_sends_november_to_each_areas_own_staff(world,
     with translation.override("en"):
         assert "Chengguan" in message.message and "2026-11" in message.message
     # In the inbox the message is a link to the reports' page.
-    from django.test import Client
-
     inbox = Client()
     inbox.force_login(world.tom)
     assert f'href="/dispatch/{world.township.code}/"' in inbox.get("/inbox/").content.decode()
@@ -84,3 +85,65 @@ def test_two_workers_at_once_send_each_report_once(world, november_rolled_up):
     assert all(isinstance(o, str) for o in outcomes), outcomes
     assert told() == {"Cheng": 1, "Kate": 1, "Tom": 1, "Dora": 1}
     assert DispatchReport.objects.filter(sent_at__isnull=False).count() == 4
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An attached file in the inbox: its link (a download), its name and its size.
+ATTACHED = re.compile(r'<li><a href="([^"]+)" download><span>([^<]+)</span> <small>([^<]+)</small></a></li>')
+
+
+def inbox_files(user, language: str) -> list[tuple[str, str, str]]:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return ATTACHED.findall(client.get("/inbox/").content.decode())
+
+
+def size(report: DispatchReport, fmt: str, language: str) -> str:
+    with translation.override(language):
+        return str(filesizeformat(report.size(fmt, language)))
+
+
+def test_each_recipient_finds_the_workbook_and_the_pdf_attached_in_their_language(world, november_rolled_up):
+    tina = staff("13900000010", "Tina", Role.TOWNSHIP_STAFF, world.township)
+    send_due_reports(today=DEC_1)
+    report = DispatchReport.objects.get(area=world.township, month="2026-11")
+    xlsx, pdf = (f"/dispatch/{world.township.code}/2026-11.{fmt}" for fmt in ("xlsx", "pdf"))
+    assert inbox_files(world.tom, "zh-hans") == [
+        (xlsx, "城关镇 2026年11月 调度报告.xlsx", size(report, "xlsx", "zh-hans")),
+        (pdf, "城关镇 2026年11月 调度报告.pdf", size(report, "pdf", "zh-hans")),
+    ]
+    assert inbox_files(tina, "en") == [
+        (xlsx, "Chengguan 2026-11 dispatch report.xlsx", size(report, "xlsx", "en")),
+        (pdf, "Chengguan 2026-11 dispatch report.pdf", size(report, "pdf", "en")),
+    ]
+    # The county's staff get the county's report, not the township's.
+    assert [name for _url, name, _size in inbox_files(world.kate, "en")] == [
+        "Yichuan 2026-11 dispatch report.xlsx", "Yichuan 2026-11 dispatch report.pdf"]
+    message = Notification.objects.get(user=world.tom)
+    assert "见附件" in message.message_zh and "are attached" in message.message_en
+    assert message.link == f"/dispatch/{world.township.code}/"
+
+
+def test_the_attached_links_download_the_files_in_the_readers_language(world, november_rolled_up):
+    send_due_reports(today=DEC_1)
+    report = DispatchReport.objects.get(area=world.township, month="2026-11")
+    for language, suffix in (("zh-hans", "zh"), ("en", "en")):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(world.tom)
+        (xlsx_url, _, _), (pdf_url, _, _) = inbox_files(world.tom, language)
+        workbook, pdf = client.get(xlsx_url), client.get(pdf_url)
+        assert workbook.status_code == 200 and workbook["Content-Type"] == XLSX
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert b"".join(workbook.streaming_content) == getattr(report, f"xlsx_{suffix}").read()
+        assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+
+
+def test_another_areas_staff_get_404_from_the_attached_links(world, november_rolled_up):
+    send_due_reports(today=DEC_1)
+    dora = Client()
+    dora.force_login(world.dora)  # staff of township T2, told of T2's report only
+    for url, _name, _size in inbox_files(world.tom, "zh-hans"):
+        assert dora.get(url).status_code == 404
+    # Her own attachments open.
+    for url, _name, _size in inbox_files(world.dora, "zh-hans"):
+        assert dora.get(url).status_code == 200

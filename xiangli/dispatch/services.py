@@ -22,6 +22,7 @@ from xiangli.metrics import access, periods
 from xiangli.metrics.models import RollupKind, RollupRun
 from xiangli.metrics.periods import Period
 from xiangli.notifications.models import Notification
+from xiangli.notifications.services import attachment
 from xiangli.people import scope
 from xiangli.people.models import Role, User
 
@@ -142,8 +143,25 @@ def _both_languages(render: Callable[[], str]) -> tuple[str, str]:
     return zh, en
 
 
+def attached_files(report: DispatchReport) -> list[dict[str, Any]]:
+    """The workbook and the PDF as attachments of a message. One URL serves both languages:
+    the download view gives each reader the file in their own and checks the area's scope."""
+    area = report.area
+
+    def title() -> str:
+        return _("%(area)s %(month)s dispatch report") % {
+            "area": area.display_name, "month": content.month_label(report.month)}
+
+    title_zh, title_en = _both_languages(title)
+    return [attachment(url=reverse("dispatch:download", args=[area.code, report.month, fmt]),
+                       name_zh=f"{title_zh}.{fmt}", name_en=f"{title_en}.{fmt}",
+                       bytes_zh=report.size(fmt, "zh-hans"), bytes_en=report.size(fmt, "en"))
+            for fmt in FORMATS]
+
+
 def notify(report: DispatchReport, users: list[User], *, asked: bool = False) -> int:
-    """An inbox message to each user, pointing at the report's page."""
+    """An inbox message to each user with the report's workbook and PDF attached, pointing at
+    the area's reports page."""
     if not users:
         return 0
     url = reverse("dispatch:reports", args=[report.area.code])
@@ -151,13 +169,15 @@ def notify(report: DispatchReport, users: list[User], *, asked: bool = False) ->
     def render() -> str:
         args = {"area": report.area.display_name, "month": content.month_label(report.month), "url": url}
         if asked:
-            return _("The dispatch report you asked for (%(area)s, %(month)s) is ready: %(url)s") % args
-        return _("The monthly dispatch report of %(area)s for %(month)s is ready: "
-                 "download the workbook and the PDF at %(url)s") % args
+            return _("The dispatch report you asked for (%(area)s, %(month)s) is ready: the workbook and "
+                     "the PDF are attached. All reports: %(url)s") % args
+        return _("The monthly dispatch report of %(area)s for %(month)s is ready: the workbook and "
+                 "the PDF are attached. All reports: %(url)s") % args
 
     zh, en = _both_languages(render)
+    files = attached_files(report)
     Notification.objects.bulk_create(
-        [Notification(user=u, message_zh=zh, message_en=en, link=url) for u in users]
+        [Notification(user=u, message_zh=zh, message_en=en, link=url, attachments=files) for u in users]
     )
     return len(users)
 

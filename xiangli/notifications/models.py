@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -9,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangli.people.crypto import EncryptedTextField
 from xiangli.people.masking import mask_phone
+
+
+class AttachedFile(NamedTuple):
+    """A file attached to a message, as one reader sees it."""
+
+    name: str
+    url: str
+    size: int  # bytes
 
 
 class Notification(models.Model):
@@ -24,6 +34,10 @@ class Notification(models.Model):
     # Rendered once in both languages, so the inbox reads in whichever the person uses.
     message_zh = models.TextField()
     message_en = models.TextField()
+    # Files attached to the message, each named and sized in both languages; built only by
+    # notifications.services.attachment. The URL's own view serves the file and checks access,
+    # so an attachment never gives a reader more than the page behind it would.
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -41,6 +55,15 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         return self.message_en if (get_language() or "").startswith("en") else self.message_zh
+
+    @property
+    def files(self) -> list[AttachedFile]:
+        """The attached files, named and sized in the reader's language."""
+        suffix = "en" if (get_language() or "").startswith("en") else "zh"
+        entries: list[dict[str, Any]] = self.attachments or []
+        return [AttachedFile(name=str(e.get(f"name_{suffix}", "")), url=str(e["url"]),
+                             size=int(e.get(f"bytes_{suffix}", 0)))
+                for e in entries if e.get("url")]
 
 
 class SmsStatus(models.TextChoices):

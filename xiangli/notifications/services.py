@@ -4,7 +4,7 @@ worker renders and sends."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone, translation
@@ -16,6 +16,22 @@ from .models import Notification, SmsMessage, SmsStatus
 
 if TYPE_CHECKING:
     from xiangli.cases.models import Case, CaseEvent
+
+
+def attachment(*, url: str, name_zh: str, name_en: str, bytes_zh: int = 0, bytes_en: int = 0) -> dict[str, Any]:
+    """One entry of `Notification.attachments`: a file of this site, named and sized in both
+    languages. Refuses (ValueError) an entry without a name or with a URL off the site, so a bad
+    entry is never stored: the URL must be a path whose view serves the file and checks access."""
+    # "//host/…" and "/\host/…" lead browsers off the site.
+    if not url.startswith("/") or url.startswith(("//", "/\\")):
+        raise ValueError(f"An attachment is a path on this site, not {url!r}.")
+    if not name_zh.strip() or not name_en.strip():
+        raise ValueError("An attachment needs a name in each language.")
+    sizes = (bytes_zh, bytes_en)
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in sizes):
+        raise ValueError(f"An attachment's sizes are whole numbers of bytes, not {sizes!r}.")
+    return {"url": url, "name_zh": name_zh.strip(), "name_en": name_en.strip(),
+            "bytes_zh": bytes_zh, "bytes_en": bytes_en}
 
 
 def send_sms(*, phone: str, body: str) -> SmsMessage:
