@@ -102,8 +102,8 @@ def test_the_last_time_a_screen_was_seen_is_noted_without_a_write_per_poll(world
     link.refresh_from_db()
     assert link.last_seen_at is not None
     client = Client()
-    # Warm: the link, and the stream; no session, no user, no write.
-    with django_assert_num_queries(2):
+    # Warm: the link, and the stream's new cases and new questions; no session, no user, no write.
+    with django_assert_num_queries(3):
         assert client.get(f"/screens/l/{token}/data.json").status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from xiangli.cases import services
+from xiangli.disclosure import services as disclosure
 
 
 def as_(user) -> Client:
@@ -125,6 +126,20 @@ def test_a_new_case_shows_on_the_page_at_once_not_after_the_next_rollup(world, b
     assert world.pension.name in stream
     # Received today counts it too, before the tick rolls it up.
     assert re.search(r'data-number="received">4<', body)
+
+
+def test_a_question_shows_on_the_page_as_a_question_without_who_asked_or_what(world, busy):
+    notice = disclosure.create_notice(by=world.andy, village=world.village_a, kind="notice",
+                                      data={"title": "Road lamps", "body": "Twelve lamps"})
+    disclosure.publish_notice(notice, by=world.andy)
+    question = disclosure.ask_question(notice, by=world.alice, text="谁装的路灯？")
+    body = as_(world.andy).get(f"/screens/{world.village_a.code}/").content.decode()
+    assert "最新办件和群众提问" in body
+    stream = body.split('id="stream"')[1].split("</ol>")[0]
+    assert f'<li data-id="q{question.pk}" class="question">' in stream
+    assert 'class="case">' in stream
+    assert "Road lamps" in stream and "提问" in stream
+    assert "谁装的路灯" not in body and question.asker_label not in body
 
 
 def test_the_page_query_count_is_pinned(world, busy, django_assert_max_num_queries):

@@ -176,6 +176,8 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["notice", "asked_at"], name="question_notice_asked"),
             models.Index(fields=["asked_by", "asked_at"], name="question_asker_asked"),
+            # The big screens' stream: the questions of the last seconds (or day), city-wide.
+            models.Index(fields=["asked_at"], name="question_asked"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,15 @@
 
 - today's numbers: the area's AreaDay row of today and its AreaStanding (rollups), plus the
   cases received since the last rollup, counted over a few minutes of the submission index;
-- the stream of new cases: straight from the cases table (newest first, bounded to the
-  last day), so a case shows within one poll of being filed, not one rollup later;
+- the stream of new cases and residents' questions on disclosed items: straight from the
+  cases and questions tables (newest first, bounded to the last day), so either shows within
+  one poll of being filed or asked, not one rollup later;
 - overdue cases: the oldest due first, from the partial index of running deadlines;
 - the 30-day trend and the ranking of the child areas (or, for a village, its centre):
   rollups, cached for a minute.
 
-No resident's name, phone or ID number is read here: a wall screen may hang in a lobby.
+No resident's name, phone or ID number is read here, nor what a resident asked (only which
+item the question is about): a wall screen may hang in a lobby.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,16 +30,18 @@ from django.utils.translation import get_language, npgettext, pgettext
 
 from xiangli.areas.models import BASIC_FUNCTIONS, FOUR_HAVES, Area, AreaKind, Centre, CentreFunction, CentreStandard
 from xiangli.cases.models import Case, Channel, State
+from xiangli.disclosure.models import Question
 from xiangli.metrics import queries as metrics
 from xiangli.metrics.models import COUNTERS, AreaDay, RollupKind, RollupRun
 from xiangli.ops.cache import cached_aggregate
 
 STREAM_SIZE = 30  # items a screen shows; the page keeps no more DOM nodes than this
 STREAM_WINDOW = dt.timedelta(hours=24)  # how far back the stream looks, whatever the cursor says
-# A case's row becomes visible when its transaction commits, a little after its
-# submitted_at: each poll looks this far back again and skips the ids it already sent.
+# A case's (or question's) row becomes visible when its transaction commits, a little after
+# its time: each poll looks this far back again and skips the ids it already sent.
 OVERLAP = dt.timedelta(seconds=30)
-FETCH_LIMIT = 200  # rows one poll reads at most (a burst beyond it moves the cursor on)
+FETCH_LIMIT = 200  # rows one poll reads at most of each kind (a burst beyond it moves the cursor on)
+TITLE_CHARS = 40  # of a disclosed item's title, on a question's row
 OVERDUE_SIZE = 10
 TREND_DAYS = 30
 NUMBERS_SECONDS = 5
@@ -45,7 +49,15 @@ OVERDUE_SECONDS = 10
 CHARTS_SECONDS = 60
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_CURSOR = re.compile(rf"^(\d{{1,17}})(?::(\d{{1,12}}(?:,\d{{1,12}}){{0,{FETCH_LIMIT - 1}}}))?$")
+# "<microseconds>" or "<microseconds>:c12,c15,q3": the ids already sent, each with its kind
+# (c: case, q: question), at most a full fetch of each. The form before questions, bare case
+# ids ("<microseconds>:12,15"), is still taken, so screens running through an upgrade go on.
+_CURSOR = re.compile(
+    rf"^(\d{{1,17}})(?::(?:"
+    rf"(?P<old>\d{{1,12}}(?:,\d{{1,12}}){{0,{FETCH_LIMIT - 1}}})"
+    rf"|(?P<ids>[cq]\d{{1,12}}(?:,[cq]\d{{1,12}}){{0,{2 * FETCH_LIMIT - 1}}})"
+    rf"))?$"
+)
 
 
 def bad_cursor() -> ValidationError:
@@ -55,17 +67,22 @@ def bad_cursor() -> ValidationError:
     )
 
 
+def _id_order(key: str) -> tuple[str, int]:
+    return key[0], int(key[1:])
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Where a screen is in the stream: cases submitted after `since`, less those already sent."""
+    """Where a screen is in the stream: cases submitted and questions asked after `since`,
+    less those already sent (their stream ids: "c12" a case, "q3" a question)."""
 
     since: dt.datetime
-    sent: frozenset[int] = frozenset()
+    sent: frozenset[str] = frozenset()
 
     def encode(self) -> str:
         # Exact microseconds: a rounded time would let the last row read come back once more.
         us = (self.since - EPOCH) // dt.timedelta(microseconds=1)
-        return f"{us}:{','.join(map(str, sorted(self.sent)))}" if self.sent else str(us)
+        return f"{us}:{','.join(sorted(self.sent, key=_id_order))}" if self.sent else str(us)
 
     @classmethod
     def parse(cls, text: str) -> Cursor:
@@ -79,7 +96,12 @@ class Cursor:
             raise bad_cursor() from None
         if since > timezone.now() + dt.timedelta(minutes=5):
             raise bad_cursor()
-        sent = frozenset(int(n) for n in found.group(2).split(",")) if found.group(2) else frozenset()
+        if found["old"]:
+            sent = frozenset(f"c{int(n)}" for n in found["old"].split(","))
+        elif found["ids"]:
+            sent = frozenset(f"{key[0]}{int(key[1:])}" for key in found["ids"].split(","))
+        else:
+            sent = frozenset()
         return cls(since, sent)
 
 
@@ -106,42 +128,94 @@ def _name(row: Mapping[str, Any], prefix: str, zh: str = "name", en: str = "name
     return str(row[f"{prefix}__{zh}"])
 
 
+def _shorter(text: str, chars: int) -> str:
+    # Not Truncator: its ellipsis is translated, to "..." in Chinese.
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
 def _clock(moment: dt.datetime, today: dt.date) -> str:
     local = timezone.localtime(moment)
     return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
 
 
-_ROW = ("pk", "submitted_at", "channel", "item__name_zh", "item__name_en", "village__name", "village__name_en")
+def questions_in(area: Area) -> QuerySet[Question]:
+    """The questions residents asked on the area's published items. A village by its notices;
+    above it by their path (notice_area_path), the newest found by question_asked."""
+    questions = Question.objects.filter(notice__published_at__isnull=False)
+    if area.kind == AreaKind.VILLAGE:
+        return questions.filter(notice__village_id=area.pk)
+    return questions.filter(notice__area_path__startswith=area.path)
 
 
-def new_cases(area: Area, cursor: Cursor | None, *, now: dt.datetime) -> tuple[list[dict[str, Any]], Cursor]:
-    """Cases filed in the area since the cursor (all of the last day's newest without one),
-    newest first, at most STREAM_SIZE; and the cursor for the next poll. One query."""
+_CASE_ROW = ("pk", "submitted_at", "channel", "item__name_zh", "item__name_en", "village__name", "village__name_en")
+# Which item was asked about, and where; never who asked, nor what.
+_QUESTION_ROW = ("pk", "asked_at", "notice__current__title", "notice__village__name", "notice__village__name_en")
+
+
+def _case_item(r: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    return {
+        "id": f"c{r['pk']}",
+        "kind": "case",
+        "time": _clock(r["submitted_at"], today),
+        "village": _name(r, "village"),
+        "item": _name(r, "item", "name_zh", "name_en"),
+        "channel": str(dict(Channel.choices).get(r["channel"], r["channel"])),
+    }
+
+
+def _question_item(r: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    return {
+        "id": f"q{r['pk']}",
+        "kind": "question",
+        "time": _clock(r["asked_at"], today),
+        "village": _name(r, "notice__village"),
+        "item": _shorter(r["notice__current__title"] or "", TITLE_CHARS),
+        "channel": pgettext("screen", "Question"),
+    }
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A row read for the stream: its stream id ("c12", "q3"), its time, and how it shows."""
+
+    key: str
+    at: dt.datetime
+    row: Mapping[str, Any]
+    item: Callable[[Mapping[str, Any], dt.date], dict[str, Any]]
+
+
+def _read(area: Area, since: dt.datetime) -> list[list[_Read]]:
+    """Each kind's newest rows after `since`, at most FETCH_LIMIT of each: one query a kind."""
+    cases = cases_in(area).filter(submitted_at__gt=since).order_by("-submitted_at", "-pk")
+    questions = questions_in(area).filter(asked_at__gt=since).order_by("-asked_at", "-pk")
+    return [
+        [_Read(f"c{r['pk']}", r["submitted_at"], r, _case_item) for r in cases.values(*_CASE_ROW)[:FETCH_LIMIT]],
+        [_Read(f"q{r['pk']}", r["asked_at"], r, _question_item)
+         for r in questions.values(*_QUESTION_ROW)[:FETCH_LIMIT]],
+    ]
+
+
+def new_events(area: Area, cursor: Cursor | None, *, now: dt.datetime) -> tuple[list[dict[str, Any]], Cursor]:
+    """Cases filed and questions asked in the area since the cursor (all of the last day's
+    newest without one), newest first, at most STREAM_SIZE; and the cursor for the next poll.
+    One query for each kind."""
     floor = now - STREAM_WINDOW
     since = max(cursor.since, floor) if cursor else floor
-    rows = list(
-        cases_in(area).filter(submitted_at__gt=since).order_by("-submitted_at", "-pk").values(*_ROW)[:FETCH_LIMIT]
-    )
+    fetches = _read(area, since)
     sent = cursor.sent if cursor else frozenset()
+    # Newest first; rows of the same microsecond in a fixed order, as the fetches have them.
+    read = sorted((r for rows in fetches for r in rows), key=lambda r: (r.at, _id_order(r.key)), reverse=True)
     today = timezone.localdate(now)
-    channels = dict(Channel.choices)
-    items = [
-        {
-            "id": r["pk"],
-            "time": _clock(r["submitted_at"], today),
-            "village": _name(r, "village"),
-            "item": _name(r, "item", "name_zh", "name_en"),
-            "channel": str(channels.get(r["channel"], r["channel"])),
-        }
-        for r in rows
-        if r["pk"] not in sent
-    ][:STREAM_SIZE]
-    # The next poll looks OVERLAP back again, skipping what it finds here; after a burst
-    # that filled the fetch, it starts from the oldest row read so none is sent twice.
+    items = [r.item(r.row, today) for r in read if r.key not in sent][:STREAM_SIZE]
+    # The next poll looks OVERLAP back again, skipping what it finds here. After a burst that
+    # filled a fetch, every row of that kind newer than its oldest row read was read: the
+    # next poll starts from the newest such oldest row, so that both kinds were read in full
+    # after it and none is sent twice (what the burst pushed out of a fetch is skipped).
     next_since = now - OVERLAP
-    if len(rows) == FETCH_LIMIT:
-        next_since = max(next_since, rows[-1]["submitted_at"])
-    return items, Cursor(next_since, frozenset(r["pk"] for r in rows if r["submitted_at"] > next_since))
+    for rows in fetches:
+        if len(rows) == FETCH_LIMIT:
+            next_since = max(next_since, rows[-1].at)
+    return items, Cursor(next_since, frozenset(r.key for r in read if r.at > next_since))
 
 
 def _rate(value: float | None) -> int | None:
@@ -294,7 +368,7 @@ def payload(
     the version the screen has, so most polls are a few hundred bytes."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    stream, following = new_cases(area, cursor, now=now)
+    stream, following = new_events(area, cursor, now=now)
     chart_data = charts(area, today)
     data: dict[str, Any] = {
         "area": {"code": area.code, "name": area.display_name, "kind": area.kind},

@@ -1,9 +1,9 @@
 """Big screens: the page (server-rendered, so it shows the figures without JavaScript), its
 JSON polled every few seconds, and the screen links that show one area on a wall TV.
 
-The stream of new cases is read from the primary (a replica's lag would delay it past the
-five seconds a screen promises); the cached figures come from the replica when there is one
-(xiangli.ops.cache.cached_aggregate)."""
+The stream of new cases and residents' questions is read from the primary (a replica's lag
+would delay it past the five seconds a screen promises); the cached figures come from the
+replica when there is one (xiangli.ops.cache.cached_aggregate)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _labels() -> dict[str, str]:
         "on_time_rate": pgettext("screen", "On-time rate this month"),
         "this_month": pgettext("screen", "This month: %s"),
         "reconnecting": pgettext("screen", "Reconnecting…"),
-        "no_cases": pgettext("screen", "No new cases in the last 24 hours."),
+        "no_cases": pgettext("screen", "No new cases or questions in the last 24 hours."),
         "no_overdue": pgettext("screen", "No overdue cases."),
         "as_of": pgettext("screen", "Figures as of %s"),
     }

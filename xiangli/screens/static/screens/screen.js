@@ -129,8 +129,11 @@
     return li;
   }
 
+  // A case or a resident's question ("c12", "q3"); the kind is a class, for the CSS to mark.
   function streamRow(c) {
-    return row([['time', c.time], ['where', c.village], ['what', c.item], ['how', c.channel]], c.id);
+    var li = row([['time', c.time], ['where', c.village], ['what', c.item], ['how', c.channel]], c.id);
+    if (c.kind) li.classList.add(c.kind);
+    return li;
   }
 
   function showStream(items, replace) {
@@ -140,7 +143,7 @@
     // Items come newest first: put the oldest in first so the newest ends on top.
     for (var i = items.length - 1; i >= 0; i--) {
       var li = streamRow(items[i]);
-      if (!replace) li.className = 'fresh';
+      if (!replace) li.classList.add('fresh');
       el.stream.insertBefore(li, el.stream.firstChild);
     }
     while (el.stream.children.length > STREAM_MAX) el.stream.removeChild(el.stream.lastChild);
