@@ -9,22 +9,32 @@ from collections import Counter
 import pytest
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
-from xiangli.dispatch import tasks
+from xiangli.dispatch import services, tasks
 from xiangli.dispatch.models import DispatchReport
-from xiangli.dispatch.services import generate_report, send_due_reports
+from xiangli.dispatch.services import QUEUED_STALE, generate_report, queue_due_reports, send_month
 from xiangli.metrics import periods
 from xiangli.notifications.models import Notification
 from xiangli.people.models import Role
 
-from ..conftest import staff
+from ..conftest import run_worker, staff
 from ..test_case_rules import at_once, postgres_only
 from .conftest import DEC_1, NOV
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+EVERYONE = {"Cheng": 1, "Kate": 1, "Tom": 1, "Dora": 1}
 
 
 def told() -> Counter[str]:
     return Counter(Notification.objects.values_list("user__name", flat=True))
+
+
+def queued_areas() -> list[int]:
+    """The area of each sending task waiting in the database queue, one entry per task."""
+    tasks_ = DBTaskResult.objects.filter(task_path=tasks.send_area_report.module_path, status="READY")
+    return sorted(t.args_kwargs["args"][0] for t in tasks_)
 
 
 def test_the_first_run_in_december_sends_november_to_each_areas_own_staff(world, november_rolled_up):
@@ -32,8 +42,8 @@ def test_the_first_run_in_december_sends_november_to_each_areas_own_staff(world,
     ivan = staff("13900000011", "Ivan", Role.TOWNSHIP_STAFF, world.township)
     ivan.is_active = False
     ivan.save()
-    out = send_due_reports(today=DEC_1)
-    assert "4 reports sent" in out
+    out = queue_due_reports(today=DEC_1)
+    assert out == "dispatch 2026-11: 4 reports queued"
     reports = DispatchReport.objects.select_related("area")
     assert sorted((r.area.code, r.month) for r in reports) == sorted(
         (a.code, "2026-11") for a in (world.city, world.county, world.township, world.township2))
@@ -51,40 +61,135 @@ def test_the_first_run_in_december_sends_november_to_each_areas_own_staff(world,
 
 
 def test_a_second_run_the_same_month_sends_nothing(world, november_rolled_up, django_assert_max_num_queries):
-    send_due_reports(today=DEC_1)
+    queue_due_reports(today=DEC_1)
     files = sorted(f.name for r in DispatchReport.objects.all() for f in r.files())
     with django_assert_max_num_queries(1):
-        out = send_due_reports(today=dt.date(2026, 12, 2))
-    assert out == "dispatch 2026-11: nothing to send"
-    assert told() == {"Cheng": 1, "Kate": 1, "Tom": 1, "Dora": 1}
+        out = queue_due_reports(today=dt.date(2026, 12, 2))
+    assert out == "dispatch 2026-11: nothing to queue"
+    assert told() == EVERYONE
     assert sorted(f.name for r in DispatchReport.objects.all() for f in r.files()) == files
 
 
 def test_the_reports_wait_for_the_rollup_of_the_whole_month(world, rolled):
-    assert send_due_reports(today=DEC_1) == "dispatch 2026-11: waiting for the month's rollup"
+    assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: waiting for the month's rollup"
     assert not DispatchReport.objects.exists() and not Notification.objects.exists()
 
 
 def test_a_report_someone_prepared_earlier_is_refreshed_and_sent_once(world, november_rolled_up):
     early = generate_report(area=world.township, period=periods.month(NOV), by=world.tom, today=DEC_1)
-    send_due_reports(today=DEC_1)
+    queue_due_reports(today=DEC_1)
     early.refresh_from_db()
     assert early.sent_at is not None and early.generated_by is None
     assert told()["Tom"] == 1
 
 
 def test_the_tick_queues_the_monthly_reports(db):
-    assert tasks.send_monthly_reports in tasks.PERIODIC
+    assert tasks.queue_monthly_reports in tasks.PERIODIC
     assert tasks.run_periodic().startswith("dispatch ")
+
+
+def test_the_monthly_run_queues_one_task_per_due_area_and_none_twice(world, november_rolled_up, settings,
+                                                                     django_assert_max_num_queries):
+    settings.TASKS = DB_TASKS
+    areas = sorted(a.pk for a in (world.city, world.county, world.township, world.township2))
+    assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: 4 reports queued"
+    assert queued_areas() == areas
+    # Queued, not built: the tick's own task stays short.
+    assert not Notification.objects.exists() and not DispatchReport.objects.filter(generated_at__isnull=False)
+    # The next ticks find every area queued: one query, nothing queued again.
+    with django_assert_max_num_queries(1):
+        assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: nothing to queue"
+    assert queued_areas() == areas
+
+
+def test_the_queued_tasks_send_each_report_once(world, november_rolled_up, settings, monkeypatch):
+    settings.TASKS = DB_TASKS
+    queue_due_reports(today=DEC_1)
+    run_worker(monkeypatch)
+    assert told() == EVERYONE
+    assert DispatchReport.objects.filter(month="2026-11", sent_at__isnull=False).count() == 4
+    assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: nothing to queue"
+    assert queued_areas() == []
+
+
+def test_an_area_queued_over_an_hour_ago_and_not_sent_is_queued_again(world, november_rolled_up, settings,
+                                                                      monkeypatch):
+    settings.TASKS = DB_TASKS
+    queue_due_reports(today=DEC_1)
+    # The township's task was lost (its worker's machine went down with the queue row, say).
+    DBTaskResult.objects.filter(args_kwargs__args__0=world.township.pk).delete()
+    # The others are sent; the township's mark stays.
+    run_worker(monkeypatch)
+    assert told() == {"Cheng": 1, "Kate": 1, "Dora": 1}
+    later = timezone.now() + QUEUED_STALE / 2
+    assert queue_due_reports(today=DEC_1, now=later) == "dispatch 2026-11: nothing to queue"
+    much_later = timezone.now() + QUEUED_STALE + dt.timedelta(minutes=1)
+    assert queue_due_reports(today=DEC_1, now=much_later) == "dispatch 2026-11: 1 reports queued"
+    assert queued_areas() == [world.township.pk]
+    run_worker(monkeypatch)
+    assert told() == EVERYONE
+
+
+def test_an_area_already_sent_is_not_queued(world, november_rolled_up, settings):
+    send_month(area=world.township, period=periods.month(NOV), today=DEC_1)
+    settings.TASKS = DB_TASKS
+    assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: 3 reports queued"
+    assert world.township.pk not in queued_areas()
+    # Even long after, when a queued mark would be stale.
+    DispatchReport.objects.update(queued_at=timezone.now() - 2 * QUEUED_STALE)
+    DBTaskResult.objects.all().delete()
+    assert queue_due_reports(today=DEC_1) == "dispatch 2026-11: 3 reports queued"
+    assert world.township.pk not in queued_areas()
+
+
+def test_an_area_that_fails_holds_up_no_other_and_is_tried_again(world, november_rolled_up, settings,
+                                                                 monkeypatch):
+    settings.TASKS = DB_TASKS
+    build = services.generate_report
+
+    def broken_for_the_county(*, area, **kwargs):
+        if area == world.county:
+            raise RuntimeError("the county's figures are broken")
+        return build(area=area, **kwargs)
+
+    monkeypatch.setattr(services, "generate_report", broken_for_the_county)
+    queue_due_reports(today=DEC_1)
+    run_worker(monkeypatch)
+    assert told() == {"Cheng": 1, "Tom": 1, "Dora": 1}
+    county = DispatchReport.objects.get(area=world.county, month="2026-11")
+    assert county.sent_at is None and county.generated_at is None and county.queued_at is not None
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert failed.args_kwargs["args"] == [world.county.pk, "2026-11"]
+    # Mended; an hour later the tick queues the county again, and only the county.
+    monkeypatch.setattr(services, "generate_report", build)
+    much_later = timezone.now() + QUEUED_STALE + dt.timedelta(minutes=1)
+    assert queue_due_reports(today=DEC_1, now=much_later) == "dispatch 2026-11: 1 reports queued"
+    run_worker(monkeypatch)
+    assert told() == EVERYONE
+
+
+def test_a_task_for_an_area_sent_meanwhile_sends_nothing(world, november_rolled_up):
+    send_month(area=world.township, period=periods.month(NOV), today=DEC_1)
+    assert tasks.send_area_report.call(world.township.pk, "2026-11") == 0
+    assert told() == {"Tom": 1}
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_send_each_report_once(world, november_rolled_up):
-    outcomes = at_once(lambda: send_due_reports(today=DEC_1), lambda: send_due_reports(today=DEC_1))
+def test_two_ticks_at_once_send_each_report_once(world, november_rolled_up):
+    outcomes = at_once(lambda: queue_due_reports(today=DEC_1), lambda: queue_due_reports(today=DEC_1))
     assert all(isinstance(o, str) for o in outcomes), outcomes
-    assert told() == {"Cheng": 1, "Kate": 1, "Tom": 1, "Dora": 1}
+    assert told() == EVERYONE
     assert DispatchReport.objects.filter(sent_at__isnull=False).count() == 4
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_sending_one_area_at_once_send_it_once(world, november_rolled_up):
+    # A stale mark queues an area again while its first task is still running.
+    outcomes = at_once(*[lambda: tasks.send_area_report.call(world.township.pk, "2026-11")] * 2)
+    assert sorted(outcomes) == [0, 1], outcomes
+    assert told() == {"Tom": 1}
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,7 +210,7 @@ def size(report: DispatchReport, fmt: str, language: str) -> str:
 
 def test_each_recipient_finds_the_workbook_and_the_pdf_attached_in_their_language(world, november_rolled_up):
     tina = staff("13900000010", "Tina", Role.TOWNSHIP_STAFF, world.township)
-    send_due_reports(today=DEC_1)
+    queue_due_reports(today=DEC_1)
     report = DispatchReport.objects.get(area=world.township, month="2026-11")
     xlsx, pdf = (f"/dispatch/{world.township.code}/2026-11.{fmt}" for fmt in ("xlsx", "pdf"))
     assert inbox_files(world.tom, "zh-hans") == [
@@ -125,7 +230,7 @@ def test_each_recipient_finds_the_workbook_and_the_pdf_attached_in_their_languag
 
 
 def test_the_attached_links_download_the_files_in_the_readers_language(world, november_rolled_up):
-    send_due_reports(today=DEC_1)
+    queue_due_reports(today=DEC_1)
     report = DispatchReport.objects.get(area=world.township, month="2026-11")
     for language, suffix in (("zh-hans", "zh"), ("en", "en")):
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
@@ -139,7 +244,7 @@ def test_the_attached_links_download_the_files_in_the_readers_language(world, no
 
 
 def test_another_areas_staff_get_404_from_the_attached_links(world, november_rolled_up):
-    send_due_reports(today=DEC_1)
+    queue_due_reports(today=DEC_1)
     dora = Client()
     dora.force_login(world.dora)  # staff of township T2, told of T2's report only
     for url, _name, _size in inbox_files(world.tom, "zh-hans"):

@@ -52,6 +52,9 @@ class DispatchReport(models.Model):
     # Someone asked for it from the page and a worker has not finished it yet.
     requested_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey("people.User", models.SET_NULL, null=True, blank=True, related_name="+")
+    # The monthly run queued this area's sending task: the tick does not queue it again
+    # until the task has had time to finish (a lost task is queued again after that).
+    queued_at = models.DateTimeField(null=True, blank=True)
     # When the month's report went to the area's staff: set once, so it is never sent twice.
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

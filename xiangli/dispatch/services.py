@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +37,9 @@ READER_ROLES = DISPATCH_ROLES | {Role.AUDITOR}
 MAX_MONTHS_BACK = 36
 # A request the worker has not finished after this long may be made again (the worker died).
 REQUEST_STALE = dt.timedelta(minutes=15)
+# An area the monthly run queued and that is still not sent this long after is queued again
+# (its task was lost or failed); one area's report takes seconds to build.
+QUEUED_STALE = dt.timedelta(hours=1)
 BUILDERS: dict[str, Callable[[content.ReportData], bytes]] = {"xlsx": workbook.build, "pdf": pdfs.build}
 
 
@@ -202,17 +206,37 @@ def month_rolled_up(period: Period, *, since: dt.datetime) -> bool:
     return all(runs.filter(first_day__lte=day, last_day__gte=day).exists() for day in (period.first, period.last))
 
 
-def send_due_reports(*, today: dt.date | None = None) -> str:
-    """Last month's report for the city, every county and every township not sent yet.
-    Cheap when there is nothing to send (one query), so the tick may call it every few minutes."""
-    today = today or timezone.localdate()
+def queue_due_reports(*, today: dt.date | None = None, now: dt.datetime | None = None) -> str:
+    """Queue one task per area for last month's report of the city, every county and every
+    township not sent yet, so the reports are built by whichever workers are free and one
+    area that fails holds up no other. Cheap when there is nothing to queue (one query), so
+    the tick may call it every few minutes: an area queued less than QUEUED_STALE ago is
+    left alone, and one whose task was lost or failed is queued again after that."""
+    from .tasks import send_area_report
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     period = periods.month(today.replace(day=1) - dt.timedelta(days=1))
-    sent = DispatchReport.objects.filter(month=period.code, sent_at__isnull=False).values("area_id")
-    due = list(Area.objects.filter(kind__in=DISPATCH_KINDS).exclude(pk__in=sent).order_by("path"))
+    recently_queued = Q(queued_at__gte=now - QUEUED_STALE)
+    busy = (DispatchReport.objects.filter(month=period.code)
+            .filter(Q(sent_at__isnull=False) | recently_queued).values("area_id"))
+    due = list(Area.objects.filter(kind__in=DISPATCH_KINDS).exclude(pk__in=busy).order_by("path"))
     if not due:
-        return f"dispatch {period.code}: nothing to send"
+        return f"dispatch {period.code}: nothing to queue"
     month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     if not month_rolled_up(period, since=month_start):
         return f"dispatch {period.code}: waiting for the month's rollup"
-    told = sum(send_month(area=area, period=period, today=today) for area in due)
-    return f"dispatch {period.code}: {len(due)} reports sent, {told} staff told"
+    # The row is the area's mark for the month; one may be there already (prepared from the page).
+    DispatchReport.objects.bulk_create([DispatchReport(area=area, month=period.code) for area in due],
+                                       ignore_conflicts=True)
+    queued = 0
+    for area in due:
+        with transaction.atomic():
+            # Claimed with a conditional update, so two ticks at once queue an area once; the
+            # database queue commits with the mark, so there is never a mark without its task.
+            claimed = (DispatchReport.objects.filter(area=area, month=period.code, sent_at__isnull=True)
+                       .exclude(recently_queued).update(queued_at=now))
+            if claimed == 1:
+                send_area_report.enqueue(area.pk, period.code)
+                queued += 1
+    return f"dispatch {period.code}: {queued} reports queued"

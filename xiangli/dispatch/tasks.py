@@ -1,7 +1,9 @@
 """Background work of dispatch reports: building them is never done in a request.
 
-`manage.py tick` queues `send_monthly_reports` every few minutes; it does nothing until a
-new month has begun and last month's rollup has run, then sends each area's report once.
+`manage.py tick` queues `queue_monthly_reports` every few minutes; it does nothing until a
+new month has begun and last month's rollup has run, then queues one `send_area_report`
+per area, so the city's ~160 reports are built by all the workers side by side and one
+that fails (it is tried again an hour later) holds up no other.
 """
 
 from __future__ import annotations
@@ -14,11 +16,25 @@ from xiangli.metrics import periods
 
 
 @task()
-def send_monthly_reports() -> str:
-    """Last month's report to the staff of the city, every county and every township (once each)."""
-    from .services import send_due_reports
+def queue_monthly_reports() -> str:
+    """Queue last month's report of the city, every county and every township not sent yet."""
+    from .services import queue_due_reports
 
-    return send_due_reports()
+    return queue_due_reports()
+
+
+@task()
+def send_area_report(area_id: int, month: str) -> int:
+    """One area's report for the month, built and sent to its staff once. Returns how many were told."""
+    from xiangli.areas.models import Area
+
+    from .services import send_month
+
+    area = Area.objects.filter(pk=area_id).first()
+    if area is None:
+        return 0
+    year, number = (int(part) for part in month.split("-"))
+    return send_month(area=area, period=periods.month(dt.date(year, number, 1)))
 
 
 @task()
@@ -37,10 +53,11 @@ def prepare_report(report_id: int) -> int:
 
 
 # Queued by `manage.py tick`.
-PERIODIC = [send_monthly_reports]
+PERIODIC = [queue_monthly_reports]
 
 
 def run_periodic() -> str:
-    from .services import send_due_reports
+    """`tick --now`: queue the due reports from this process (the workers send them)."""
+    from .services import queue_due_reports
 
-    return send_due_reports()
+    return queue_due_reports()
