@@ -6,8 +6,11 @@ machine or many, stand behind nginx's upstream list.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
+
+from gunicorn.glogging import Logger
 
 # Recycle workers now and then, so a slow leak never grows into an outage.
 max_requests = 5000
@@ -19,6 +22,26 @@ accesslog = "-"
 # Several masters run on one machine (one per port): the shared control socket
 # would be fought over, and systemd is what controls them.
 control_socket_disable = True
+
+
+# A big-screen link (/screens/l/<token>/) is a password in the address. This access
+# log (the journal's, under systemd) writes it masked, as nginx's does (deploy/nginx.conf);
+# "/" spelt %2F too, since the app decodes it.
+SCREEN_LINK = re.compile(r"(screens(?:/|%2F)l(?:/|%2F))(?:(?!%2F)[^/?&#\s])+", re.IGNORECASE)
+
+
+class MaskedLogger(Logger):
+    """gunicorn's logger, with screen-link tokens masked in the request line, path, query and referer."""
+
+    def atoms(self, resp, req, environ, request_time):  # noqa: ANN001,ANN201 -- gunicorn's signature
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f", "{referer}i"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = SCREEN_LINK.sub(r"\1***", atoms[key])
+        return atoms
+
+
+logger_class = MaskedLogger
 
 
 def on_starting(server):  # noqa: ANN001,ANN201 -- gunicorn's hook signature

@@ -276,6 +276,7 @@ class Cluster:
         site = site.replace("listen 80;", f"listen 127.0.0.1:{self.http_port};")
         site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{self.https_port} ssl")
         site = site.replace("/var/lib/xiangli/", f"{self.folder}/").replace("/etc/xiangli/", f"{self.folder}/")
+        site = site.replace("/var/log/nginx/", f"{self.folder}/logs/")  # xiangli-access.log beside the others
         (self.folder / "site.conf").write_text(site)
         user = "user root;\n" if os.geteuid() == 0 else ""
         (self.folder / "nginx.conf").write_text(

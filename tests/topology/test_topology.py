@@ -108,6 +108,16 @@ def test_the_production_topology_files_notifies_survives_a_dead_app_and_a_restar
         count = re.search(r'xiangli_request_seconds_count\{method="GET",view="ops:health"\} (\d+)', metrics)
         assert count and int(float(count[1])) >= 4
         assert "xiangli_task_queue_depth" in metrics and "xiangli_overdue_cases 0.0" in metrics
+        # A big-screen link is a password in the address: nginx's and gunicorn's access logs mask it.
+        token = uuid.uuid4().hex
+        for path in (f"/screens/l/{token}/", f"/screens/l/{token}/data.json?since=1"):
+            cluster.request("GET", path, headers={"Referer": cluster.url(f"/screens/l/{token}/")})
+        logged = (cluster.folder / "logs" / "xiangli-access.log").read_text()
+        assert token not in logged and '"GET /screens/l/***/data.json HTTP/1.1"' in logged, logged[-600:]
+        # (Django's own "Not Found" warning names an unknown link, which opens nothing.)
+        app_lines = [line for name in ("app0", "app1") for line in cluster.tail(name, 2000).splitlines()
+                     if '"GET /screens/l/' in line]
+        assert app_lines and not [line for line in app_lines if token in line], app_lines
 
         phase("nginx and metrics checked")
         # 2. Read back from the replica-backed public page: the centre's figures.
