@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from xiangli.cases.access import visible_case
+from xiangli.ops.orm import unique_row
 from xiangli.people.models import CASE_INTAKE_ROLES, Resident, ResidentQuerySet
 
 __all__ = ["intake_residents", "resident_for_case", "visible_case"]
@@ -25,7 +26,7 @@ def resident_for_case(user: Any, resident_id: int | None) -> Resident:
         if user.resident_id is None:
             raise ValidationError({"resident_id": _("Please say which resident the case is for.")})
         return user.resident  # type: ignore[no-any-return]
-    resident = intake_residents(user).filter(pk=resident_id).first()
+    resident = unique_row(intake_residents(user).filter(pk=resident_id))
     if resident is None:
         raise Http404
     return resident

@@ -19,6 +19,7 @@ from xiangli.cases import services
 from xiangli.cases.access import attachment_response
 from xiangli.cases.models import OPEN_STATES, Attachment, Case, CaseQuerySet, State
 from xiangli.catalog.models import ServiceItem
+from xiangli.ops.orm import unique_row
 from xiangli.people import scope
 
 from .access import resident_for_case, visible_case
@@ -68,7 +69,7 @@ def create_case(
     """
     user = caller(request)
     resident = resident_for_case(user, payload.resident_id)
-    item = ServiceItem.objects.filter(code=payload.item_code).first()
+    item = unique_row(ServiceItem.objects.filter(code=payload.item_code))
     if item is None:
         raise ValidationError({"item_code": _("There is no service with this code.")})
     with fields_named({"item": "item_code", "resident": "resident_id"}):

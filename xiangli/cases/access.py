@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponseBase
 
+from xiangli.ops.orm import unique_row
 from xiangli.ops.sendfile import file_response
 
 from .models import Attachment, Case
@@ -14,11 +15,10 @@ from .models import Attachment, Case
 def visible_case(user: Any, case_id: int) -> Case:
     """The case if the user may see it; another village's case is a 404, not a 403,
     so that its existence is not revealed either."""
-    case = (
+    case = unique_row(
         Case.objects.visible_to(user)
         .select_related("resident", "item", "village", "centre", "agent")
         .filter(pk=case_id)
-        .first()
     )
     if case is None:
         raise Http404

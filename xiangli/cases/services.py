@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from xiangli.areas.models import Centre
 from xiangli.audit import services as audit
 from xiangli.catalog.models import HandlingLevel, ServiceItem
+from xiangli.ops.orm import unique_row
 from xiangli.people import scope
 from xiangli.people.models import CASE_HANDLER_ROLES, CASE_INTAKE_ROLES, Resident, User
 from xiangli.workdays.calendar import add_workdays, workdays_between
@@ -139,15 +140,15 @@ def _intake_centre(*, by: User, resident: Resident, item: ServiceItem, channel: 
             raise ValidationError({"item": _("This service must be handled by the resident in person.")})
     # One query: the centre, its village (for the answer) and whether it switched the item off.
     switched_off = Centre.disabled_items.through.objects.filter(centre=OuterRef("pk"), serviceitem=item.pk)
-    centre = (
+    centre = unique_row(
         Centre.objects.select_related("area")
         .filter(area_id=resident.village_id)
         .annotate(item_switched_off=Exists(switched_off))
-        .first()
     )
     if centre is None:
         raise ValidationError(_("The resident's village has no service centre yet."))
-    if not item.active or centre.item_switched_off:
+    # (getattr: the type checker loses the annotation through unique_row's generic)
+    if not item.active or getattr(centre, "item_switched_off", True):
         raise ValidationError({"item": _("This service is not offered by the resident's centre.")})
     return centre
 
