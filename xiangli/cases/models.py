@@ -111,21 +111,24 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
-    # No single-column indexes on these: case_resident_recent, case_item_resident and
-    # case_centre_state start with them, and every index is paid on each new case.
+    # No single-column indexes on these: case_resident_recent, case_item_resident,
+    # case_centre_state, case_village_recent (metrics' migration) and case_idempotency
+    # start with them, and every index is paid on each new case and each step.
     resident = models.ForeignKey(
         Resident, models.PROTECT, related_name="cases", verbose_name=_("resident"), db_index=False
     )
     item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("service item"),
                              db_index=False)
     centre = models.ForeignKey(Centre, models.PROTECT, related_name="cases", verbose_name=_("centre"), db_index=False)
-    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"), db_index=False)
     # The resident's grid (or village) path at intake, for one-index scoping.
     area_path = models.CharField(max_length=255, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     description = models.TextField(_("description"), blank=True)
-    created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("entered by"))
+    created_by = models.ForeignKey(
+        User, models.PROTECT, related_name="+", verbose_name=_("entered by"), db_index=False
+    )
     agent = models.ForeignKey(
         User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
     )
