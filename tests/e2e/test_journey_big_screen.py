@@ -120,15 +120,13 @@ def test_a_residents_question_shows_on_her_villages_screen(ui: Callable[..., Ui]
     boss.goto(f"/screens/{village}/")
     before = set(stream_ids(boss))
 
-    # The disclosure pages are not this journey's subject: not checked here (their back link
-    # is a touch target under 44 px at 360 px wide, left to their owners).
-    resident.goto(f"/disclosure/{village}/", check=False)
+    resident.goto(f"/disclosure/{village}/")
     notice = resident.page.locator("#notices a.card").first
     title = str(notice.inner_text()).splitlines()[0].strip()
-    resident.submit(notice, check=False)
+    resident.submit(notice)
     asked = "路灯什么时候修好？"
     resident.field("Your question").fill(asked)
-    resident.submit(resident.button("Ask"), check=False)
+    resident.submit(resident.button("Ask"))
     filed = time.monotonic()
 
     boss.page.wait_for_function(
