@@ -112,12 +112,20 @@ def test_the_production_topology_files_notifies_survives_a_dead_app_and_a_restar
         token = uuid.uuid4().hex
         for path in (f"/screens/l/{token}/", f"/screens/l/{token}/data.json?since=1"):
             cluster.request("GET", path, headers={"Referer": cluster.url(f"/screens/l/{token}/")})
-        logged = (cluster.folder / "logs" / "xiangli-access.log").read_text()
+        # Both servers write a request's line after its answer has gone out: wait for the last one.
+        access_log = cluster.folder / "logs" / "xiangli-access.log"
+        logged = wait_for(lambda: "data.json" in (text := access_log.read_text()) and text,
+                          "the screen links' lines in nginx's access log", timeout=10)
         assert token not in logged and '"GET /screens/l/***/data.json HTTP/1.1"' in logged, logged[-600:]
+
         # (Django's own "Not Found" warning names an unknown link, which opens nothing.)
-        app_lines = [line for name in ("app0", "app1") for line in cluster.tail(name, 2000).splitlines()
+        def app_lines() -> list[str] | None:
+            found = [line for name in ("app0", "app1") for line in cluster.tail(name, 2000).splitlines()
                      if '"GET /screens/l/' in line]
-        assert app_lines and not [line for line in app_lines if token in line], app_lines
+            return found if any("data.json" in line for line in found) else None
+
+        lines = wait_for(app_lines, "gunicorn's access lines", timeout=10)
+        assert not [line for line in lines if token in line], lines
 
         phase("nginx and metrics checked")
         # 2. Read back from the replica-backed public page: the centre's figures.
