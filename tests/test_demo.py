@@ -198,3 +198,18 @@ def test_the_demo_city_figures_are_rolled_up_and_agree_with_its_cases(demo):
     assert figures.received == Case.objects.count()
     assert figures.done == Case.objects.filter(done_at__isnull=False).count()
     assert queries.standing(city).centres == Centre.objects.count()
+
+
+def test_the_demo_township_staff_find_last_months_dispatch_report_attached_in_the_inbox(demo, client):
+    from xiangli.dispatch.models import DispatchReport
+
+    staff = authenticate(None, username="13900000004", password=PASSWORD)
+    township = RoleAssignment.objects.get(user=staff, role="township_staff").area
+    report = DispatchReport.objects.get(area=township, sent_at__isnull=False)
+    assert report.ready and report.month < timezone.localdate().strftime("%Y-%m")
+    client.force_login(staff)
+    page = client.get("/inbox/").content.decode()
+    for fmt in ("xlsx", "pdf"):
+        href = f"/dispatch/{township.code}/{report.month}.{fmt}"
+        assert f'href="{href}"' in page
+        assert client.get(href).status_code == 200
