@@ -15,6 +15,12 @@ from django_tasks import task
 from xiangli.metrics import periods
 
 
+def _month(code: str) -> periods.Period:
+    """The month of a stored report ("2026-11"), checked when it was asked for."""
+    year, number = (int(part) for part in code.split("-"))
+    return periods.month(dt.date(year, number, 1))
+
+
 @task()
 def queue_monthly_reports() -> str:
     """Queue last month's report of the city, every county and every township not sent yet."""
@@ -33,8 +39,7 @@ def send_area_report(area_id: int, month: str) -> int:
     area = Area.objects.filter(pk=area_id).first()
     if area is None:
         return 0
-    year, number = (int(part) for part in month.split("-"))
-    return send_month(area=area, period=periods.month(dt.date(year, number, 1)))
+    return send_month(area=area, period=_month(month))
 
 
 @task()
@@ -46,9 +51,7 @@ def prepare_report(report_id: int) -> int:
     report = DispatchReport.objects.select_related("area", "requested_by").filter(pk=report_id).first()
     if report is None:
         return 0
-    year, month = (int(part) for part in report.month.split("-"))
-    report = generate_report(area=report.area, period=periods.month(dt.date(year, month, 1)),
-                             by=report.requested_by)
+    report = generate_report(area=report.area, period=_month(report.month), by=report.requested_by)
     return notify(report, [report.generated_by] if report.generated_by else [], asked=True)
 
 

@@ -13,6 +13,10 @@ from xiangli.people.crypto import EncryptedTextField
 from xiangli.people.masking import mask_phone
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 class AttachedFile(NamedTuple):
     """A file attached to a message, as one reader sees it."""
 
@@ -54,12 +58,12 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        return self.message_en if (get_language() or "").startswith("en") else self.message_zh
+        return self.message_en if _english() else self.message_zh
 
     @property
     def files(self) -> list[AttachedFile]:
         """The attached files, named and sized in the reader's language."""
-        suffix = "en" if (get_language() or "").startswith("en") else "zh"
+        suffix = "en" if _english() else "zh"
         entries: list[dict[str, Any]] = self.attachments or []
         return [AttachedFile(name=str(e.get(f"name_{suffix}", "")), url=str(e["url"]),
                              size=int(e.get(f"bytes_{suffix}", 0)))
