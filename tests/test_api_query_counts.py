@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.conftest import World
@@ -163,3 +164,21 @@ def test_an_agent_accepting_a_case_costs_10_statements(
     assert response.json()["state"] == State.ACCEPTED and response.json()["due_on"]
     assert response.json() == andy.get(f"/api/v1/cases/{case.pk}").json()
     assert [e["kind"] for e in response.json()["events"]] == ["created", "accepted"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_reading_a_case_again_and_again_is_planned_once_per_connection(world: World) -> None:
+    """The case with its resident, item, village, centre and agent is a six-table join whose
+    planning cost PostgreSQL four times its execution at city scale: it must be prepared and
+    its plan reused. (Server-side binding without a prepare threshold prepares nothing.)"""
+    case = make_cases(world, world.carl_resident, 1, by=world.andy)[0]
+    andy = by_token(world.andy)
+    for _ in range(12):
+        assert andy.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select generic_plans from pg_prepared_statements where statement like %s",
+            ['%FROM "cases_case" INNER JOIN "people_resident"%'],
+        )
+        plans = [row[0] for row in cursor.fetchall()]
+    assert plans and max(plans) > 0, plans

@@ -151,7 +151,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # on every request: planning a case with its resident, item, village, centre and agent
     # took 2 ms of the server's CPU at city scale, four times its execution. Off behind a
     # pooler in transaction mode that cannot carry prepared statements (PgBouncer < 1.21).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": envbool("DATABASE_PREPARED_STATEMENTS", "True")}
+    # Both options are needed: Django hands psycopg prepare_threshold=None (never prepare)
+    # unless it is set, and server-side binding alone plans every statement afresh.
+    prepared = envbool("DATABASE_PREPARED_STATEMENTS", "True")
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": prepared, "prepare_threshold": 5 if prepared else None}
 # A PostgreSQL streaming replica (DATABASE_REPLICA_URL) takes the reads that may lag a
 # few seconds: only views and blocks marked with xiangli.ops.dbrouter.on_replica()
 # read there; all else, and anything that must see its own writes, uses the primary.
