@@ -1,17 +1,28 @@
 """The city generator: a small city must hold what the app itself would have written."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Min
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from xiangli.areas.models import Area, AreaKind, Centre
 from xiangli.cases.models import Case, CaseEvent, EventKind, State
-from xiangli.citygen.generator import BENCH_RESIDENT_PHONE, BENCH_STAFF, PASSWORD, SCALES, reset
+from xiangli.citygen.copyload import sync_sequence
+from xiangli.citygen.generator import BENCH_RESIDENT_PHONE, BENCH_STAFF, PASSWORD, SCALES, bench_logins, reset
+from xiangli.metrics import periods
+from xiangli.metrics.models import AreaDay, AreaStanding, RollupRun
+from xiangli.metrics.queries import standing_counts
 from xiangli.people.idnumbers import normalise_id_number
 from xiangli.people.models import Resident, User
+from xiangli.workdays.calendar import add_workdays
 
 SMALL = SCALES["small"]
 
@@ -107,3 +118,74 @@ def test_generating_again_without_reset_is_refused_and_writes_nothing(city):
     with pytest.raises(CommandError, match="--reset"):
         call_command("generate_city", scale="small", stdout=io.StringIO())
     assert (Area.objects.count(), Resident.objects.count(), Case.objects.count()) == before
+
+
+def _figures_page(user: User, area: Area, period: str) -> dict:
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("metrics:area", args=[area.code]), {"period": period})
+    assert page.status_code == 200
+    assert not page.context["error"]
+    return page.context
+
+
+def test_the_city_figures_count_every_case_of_the_history_and_of_last_month(city):
+    city_admin = User.objects.get_by_natural_key(dict(bench_logins())["city_admin"])
+    the_city = Area.objects.get(kind=AreaKind.CITY)
+    today = timezone.localdate()
+    first = timezone.localdate(Case.objects.aggregate(first=Min("submitted_at"))["first"])
+    assert (today - first).days > 360  # the history is long: the rollup covers many months
+
+    history = _figures_page(city_admin, the_city, f"{first}~{today}")
+    assert history["figures"].received == SMALL.cases
+    assert history["figures"].done == Case.objects.filter(done_at__isnull=False).count()
+    assert history["figures"].rated == Case.objects.filter(rating__isnull=False).count()
+    assert sum(f.received for _, f, _ in history["rows"]) == SMALL.cases  # the counties add up to the city
+
+    last_month = periods.month(today.replace(day=1) - dt.timedelta(days=1))
+    month = _figures_page(city_admin, the_city, last_month.code)
+    submitted = [timezone.localdate(at) for at in Case.objects.values_list("submitted_at", flat=True)]
+    assert month["figures"].received == sum(last_month.first <= d <= last_month.last for d in submitted) > 0
+
+
+def test_the_standing_is_fresh_and_agrees_with_the_cases(city):
+    the_city = Area.objects.get(kind=AreaKind.CITY)
+    standing = AreaStanding.objects.get(area=the_city)
+    assert standing.open_cases == Case.objects.open().count() > 0
+    assert standing.centres == Centre.objects.count()
+    # The township-and-up workbench reads its counts from here instead of counting the cases.
+    today = timezone.localdate()
+    soon = add_workdays(today, settings.DUE_SOON_WORKING_DAYS)
+    assert standing_counts([the_city.path], now=timezone.now()) == {
+        "overdue_count": Case.objects.overdue(today).count(),
+        "due_soon_count": Case.objects.due_soon(today, soon).count(),
+    }
+    assert standing.overdue_cases > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM and the visibility map are PostgreSQL's")
+def test_the_loaded_tables_are_vacuumed_so_index_only_scans_skip_the_heap_from_the_start(city):
+    tables = [m._meta.db_table for m in (Case, CaseEvent, Resident, AreaDay)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, relallvisible, relpages FROM pg_class WHERE relname = ANY(%s)", [tables])
+        found = {name: (visible, pages) for name, visible, pages in cursor.fetchall()}
+    assert set(found) == set(tables)
+    for visible, pages in found.values():
+        assert pages > 0 and visible >= 0.9 * pages  # ANALYZE alone leaves no page marked all-visible
+
+
+def test_with_no_figures_the_city_is_generated_without_rollups(city):
+    with transaction.atomic():  # a savepoint, rolled back below: the module's city comes back
+        reset()
+        out = io.StringIO()
+        call_command("generate_city", "--no-figures", villages=5, residents=200, cases=300, stdout=out)
+        assert Case.objects.count() == 300
+        assert not AreaDay.objects.exists()
+        assert not AreaStanding.objects.exists()
+        assert not RollupRun.objects.exists()
+        assert "figures" not in out.getvalue()
+        transaction.set_rollback(True)
+    # PostgreSQL's setval, which generating ran, is not rolled back.
+    for model in (Resident, User, Case):
+        sync_sequence(model)
+    assert Case.objects.count() == SMALL.cases

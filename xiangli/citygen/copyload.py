@@ -123,7 +123,6 @@ def sync_sequence(model: type[models.Model]) -> None:
         cursor.execute(sql, [table, pk])
 
 
-
 def drop_foreign_keys(models_: Sequence[type[models.Model]]) -> list[tuple[str, str, str]]:
     """On PostgreSQL, drop the foreign keys of tables about to be bulk-loaded; `restore_foreign_keys` after.
 

@@ -6,7 +6,9 @@ cases come from the demo's `CasePlanner`, so their states, deadlines and
 timelines are those the case actions leave. Rows go in with COPY on
 PostgreSQL; the slow parts (encrypting ID numbers and phones, planning cases,
 formatting rows) run in worker processes while the main process streams the
-result to the database, all in one transaction.
+result to the database, all in one transaction. Then, as a live deployment's
+tick would have, the metrics rollups of the whole history and the standing are
+built, so that the figures pages and workbenches start warm.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import multiprocessing
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
@@ -35,6 +37,8 @@ from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.demo import builder
 from xiangli.demo.casework import CasePlanner, Who, WorkCalendar
 from xiangli.demo.population import Population
+from xiangli.metrics.models import AreaDay, AreaStanding, RollupRun
+from xiangli.metrics.rollup import refresh_standing, roll_up
 from xiangli.people.crypto import digest
 from xiangli.people.models import Resident, Role, RoleAssignment, User, name_initials
 
@@ -616,9 +620,11 @@ def generate(
     seed: int = 2026,
     workers: int = 1,
     now: dt.datetime | None = None,
+    figures: bool = True,
     say: Callable[[str], Any] = print,
 ) -> Report:
-    """Fill an empty database with a city of the given scale, in one transaction.
+    """Fill an empty database with a city of the given scale, in one transaction; then, unless
+    `figures` is false, roll up its metrics as the tick would have.
 
     Raises CityExists when a city is already there.
     """
@@ -681,19 +687,48 @@ def generate(
                 copyload.sync_sequence(model)
         with progress.phase("foreign keys"):
             copyload.restore_foreign_keys(keys)
-        if copyload.uses_copy():
-            # Only the loaded tables: a bare ANALYZE also takes the shared catalogs
-            # (pg_authid…), and holding them to COMMIT stalls ANALYZE in every database.
-            tables = ", ".join(
-                connection.ops.quote_name(m._meta.db_table)
-                for m in (Area, Centre, ServiceItem, Resident, User, RoleAssignment, Case, CaseEvent)
-            )
-            with progress.phase("analyze"), connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {tables}")
+    # After COMMIT: VACUUM cannot run in a transaction, and the rollups want the statistics.
+    if copyload.uses_copy():
+        with progress.phase("vacuum"):
+            vacuum((Area, Centre, ServiceItem, Resident, User, RoleAssignment, Case, CaseEvent))
+    if figures:
+        with progress.phase("figures"):
+            build_figures(today, tz, progress)
+            if copyload.uses_copy():
+                vacuum((AreaDay, AreaStanding, RollupRun))
     with progress.phase("count"):
         counts = count()
     progress.timings["total"] = time.monotonic() - started
     return Report(timings=progress.timings, counts=counts, bench_village=city.demo_village.name)
+
+
+def vacuum(models_: Sequence[type[models.Model]]) -> None:
+    """VACUUM (ANALYZE) the models' tables, on PostgreSQL: the statistics for the planner, and the
+    visibility map set, so that index-only scans work from the first query. Inside a caller's
+    transaction (a test's, say), where VACUUM cannot run, only ANALYZE."""
+    # Only these tables: a bare VACUUM or ANALYZE also takes every catalog, the shared ones
+    # (pg_authid…) included, and ANALYZE in a caller's transaction would hold those to its
+    # COMMIT, which stalls ANALYZE in every database.
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")
+
+
+def build_figures(today: dt.date, tz: ZoneInfo, progress: Progress) -> None:
+    """The rollups a live deployment's tick keeps: every day of the cases' history, a month at a
+    time as the monthly pass does (one month's rows in memory, one transaction each), then the
+    standing with policy coverage, as the nightly pass leaves it."""
+    earliest = Case.objects.aggregate(first=models.Min("submitted_at"))["first"]
+    first = min(earliest.astimezone(tz).date(), today) if earliest else today
+    start = first
+    while start <= today:
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        run = roll_up(start, min(following - dt.timedelta(days=1), today))
+        progress.say(f"  figures of {start:%Y-%m}: {run.rows:,} area days in {run.seconds:.1f} s")
+        start = following
+    standing = refresh_standing(today=today, policies=True)
+    progress.say(f"  standing: {standing.rows:,} areas in {standing.seconds:.1f} s")
 
 
 def count() -> dict[str, Any]:
