@@ -75,7 +75,6 @@ def main() -> int:
     from django.core.exceptions import ValidationError
     from django.db import connections
     from django.utils import timezone
-
     from xiangli.polls import services
     from xiangli.polls.models import Option, Poll, VoterRoll
 

@@ -54,7 +54,6 @@ def figures(values: list[float]) -> dict[str, float]:
 
 def build(tips: int, batches: int, rng: random.Random) -> dict[str, Any]:
     from django.db import connection
-
     from xiangli.areas.models import Area, AreaKind
     from xiangli.people.models import Resident, Role, RoleAssignment, User
     from xiangli.sampling.models import Batch, Nomination, Regulator, SamplingEvent, Support
@@ -164,7 +163,6 @@ def main() -> None:
     from django.db.models import Count
     from django.test import Client, override_settings
     from django.test.utils import setup_test_environment
-
     from xiangli.sampling import services as sampling
     from xiangli.sampling.models import Nomination
     from xiangli.tips.models import Tip
