@@ -52,7 +52,8 @@ def main() -> int:
         ok = "met" if ceiling["ratio"] >= 0.25 else "**missed**"
         print(
             f"### Case creation against the pgbench ceiling ({ceiling['machine']['date']}; "
-            f"pgbench -c {ceiling['clients']} -j 2 -T {ceiling['seconds']}, median of {len(q['runs'])})\n"
+            f"pgbench -M {ceiling.get('protocol', 'simple')} -c {ceiling['clients']} -j 2 -T {ceiling['seconds']}, "
+            f"median of {len(q['runs'])})\n"
         )
         print("| | statements | TPS |\n|---|---:|---:|")
         print(f"| `services.create_case` alone | {a['statements']} | {a['tps']:.0f} |")
@@ -62,6 +63,12 @@ def main() -> int:
             f"App / request ceiling: **{ceiling['ratio']:.1%}** (target ≥ 25%: {ok}); "
             f"app / action ceiling: {ceiling['ratio_action']:.1%}.\n"
         )
+        if simple := load("pgbench_ceiling_simple.json"):
+            sq = simple["scripts"]["request"]
+            print(
+                f"The same request's SQL sent as plain text and planned every time (`--protocol simple`, "
+                f"{simple['machine']['date']}): {sq['tps']:.0f} TPS; app / that ceiling {simple['ratio']:.1%}.\n"
+            )
     if heavy:
         print(f"### Heaviest reads ({heavy['machine']['date']}; {heavy['runs']} runs each, through the ORM)\n")
         print("| query | median ms | p95 ms | SQL in EXPLAIN ANALYZE ms | plan |")

@@ -25,10 +25,15 @@ in autocommit, as they do in the app.
 What pgbench files (cases keyed 'pgb-…', their events and notification tasks)
 is deleted after each run, so the city stays as generated.
 
-Prints the TPS of `pgbench -n -c 10 -j 2 -T 15` for each, and the ratio of the
+Prints the TPS of `pgbench -n -M prepared -c 10 -j 2 -T 15` for each, and the ratio of the
 app's creation throughput (from bench/results/http_load.json at the same number
 of clients, or a short run of http_load.py when that file has none) to the
 request-level ceiling.
+
+`-M prepared` because the app prepares its statements too (DATABASE_PREPARED_STATEMENTS):
+PostgreSQL then parses and plans each statement once per connection, in pgbench as in
+the app. `--protocol simple` gives the ceiling of statements sent as plain text and planned
+every time, as the app sent them before (`--output pgbench_ceiling_simple.json` keeps it apart).
 """
 
 from __future__ import annotations
@@ -146,6 +151,7 @@ def to_pgbench(statements: list[tuple[str, Any]], made: dict[str, Any]) -> tuple
                 lines.append(text + ";")
             continue
         subst: list[Any] = []
+        documents: list[tuple[str, str]] = []
         for p in params or ():
             if isinstance(p, int) and not isinstance(p, bool) and p in markers:
                 subst.append(f"__M{markers[p][1:]}__")
@@ -157,13 +163,18 @@ def to_pgbench(statements: list[tuple[str, Any]], made: dict[str, Any]) -> tuple
                 dumped = json.dumps(p.obj)
                 for value, name in markers.items():
                     dumped = re.sub(rf"(?<![\w.]){value}(?![\w.])", f"__M{name[1:]}__", dumped)
-                subst.append(dumped)
+                documents.append((dumped, "jsonb" if isinstance(p, Jsonb) else "json"))
+                subst.append(f"__MDOC{len(documents) - 1}__")
             else:
                 subst.append(p)
         rendered = cur.mogrify(text, subst or None) if params else text
+        for n, (document, kind) in enumerate(documents):
+            rendered = rendered.replace(f"'__MDOC{n}__'", json_expression(document, kind))
         for name in ("rid", "iid", "c_id", "e_id"):
             rendered = rendered.replace(f"'__M{name}__'", f":{name}").replace(f"__M{name}__", f":{name}")
-        rendered = rendered.replace("'__MKEY__'", "'pgb-:client_id-:k'").replace("'__MUUID__'", "gen_random_uuid()")
+        # The key is built by concatenation: with -M prepared a variable inside a quoted literal is not sent.
+        rendered = rendered.replace("'__MKEY__'", "('pgb-' || :client_id || '-' || :k)")
+        rendered = rendered.replace("'__MUUID__'", "gen_random_uuid()")
         rendered = " ".join(rendered.split())
         if rendered.upper().startswith("INSERT") and "RETURNING" in rendered.upper():
             if '"cases_case"' in rendered.split("(")[0]:
@@ -172,6 +183,21 @@ def to_pgbench(statements: list[tuple[str, Any]], made: dict[str, Any]) -> tuple
                 rendered += " \\gset e_"
         lines.append(rendered if rendered.endswith(" c_") or rendered.endswith(" e_") else rendered + ";")
     return "\n".join(lines) + "\n", warnings
+
+
+def json_expression(document: str, kind: str) -> str:
+    """A JSON value whose ids are the transaction's variables, as an SQL expression.
+
+    Variables are spliced in by concatenation, not inside the literal: with `-M prepared`
+    pgbench sends each variable as a parameter, which a quoted literal cannot hold."""
+    parts = re.split(r"__M(rid|iid|c_id|e_id)__", document)
+    pieces = []
+    for n, part in enumerate(parts):
+        if n % 2:
+            pieces.append(f":{part}")
+        else:
+            pieces.append("'" + part.replace("'", "''") + "'")
+    return f"({' || '.join(pieces)})::{kind}"
 
 
 def contiguous_range(table: str) -> tuple[int, int]:
@@ -188,7 +214,9 @@ def contiguous_range(table: str) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
-def run_pgbench(script: Path, clients: int, threads: int, seconds: int, ranges: dict[str, int]) -> dict[str, Any]:
+def run_pgbench(
+    script: Path, clients: int, threads: int, seconds: int, ranges: dict[str, int], protocol: str = "prepared"
+) -> dict[str, Any]:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -196,6 +224,8 @@ def run_pgbench(script: Path, clients: int, threads: int, seconds: int, ranges: 
     cmd = [
         "pgbench",
         "-n",
+        "-M",
+        protocol,
         "-c",
         str(clients),
         "-j",
@@ -307,6 +337,13 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="pgbench runs per script; the median is reported")
     parser.add_argument("--city", choices=["generated", "demo"])
     parser.add_argument("--writer", default="agent", choices=["agent", "secretary"])
+    parser.add_argument(
+        "--protocol",
+        default="prepared",
+        choices=["prepared", "simple", "extended"],
+        help="pgbench's query protocol (prepared: as the app sends its statements, DATABASE_PREPARED_STATEMENTS)",
+    )
+    parser.add_argument("--output", default="pgbench_ceiling.json", help="file name under bench/results/")
     args = parser.parse_args()
     command = common.banner()
     common.setup_django()
@@ -331,6 +368,7 @@ def main() -> int:
         "city": city,
         "clients": args.clients,
         "seconds": args.seconds,
+        "protocol": args.protocol,
         "scripts": {},
     }
     for mode in ("action", "request"):
@@ -346,7 +384,7 @@ def main() -> int:
         runs = []
         for _ in range(args.repeats):
             try:
-                runs.append(run_pgbench(path, args.clients, args.threads, args.seconds, ranges))
+                runs.append(run_pgbench(path, args.clients, args.threads, args.seconds, ranges, args.protocol))
             finally:
                 removed = remove_pgbench_rows()
         print(f"  (removed the {removed} cases of the last pgbench run, with their events and tasks)", flush=True)
@@ -371,7 +409,7 @@ def main() -> int:
     print(f"\napp case creation at {args.clients} clients: {app:.1f} req/s   (from {source})")
     print(f"ratio app / request ceiling: {app / ceiling:.1%}   (target ≥ 25%)")
     print(f"ratio app / action ceiling:  {out['ratio_action']:.1%}")
-    path = common.save_json("pgbench_ceiling.json", out)
+    path = common.save_json(args.output, out)
     print(f"written to {path.relative_to(common.ROOT)}")
     return 0
 
