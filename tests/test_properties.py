@@ -13,6 +13,7 @@ import string
 import unicodedata
 from typing import Any
 
+import phonenumbers
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
@@ -186,6 +187,14 @@ def test_a_mobile_typed_any_usual_way_normalises_to_one_form_that_stays_put(mobi
     assert e164 == "+86" + mobile
     assert normalise_phone(e164) == e164
     assert normalise_phone(national(e164)) == e164
+
+
+@given(mobile=mobiles)
+def test_a_mobiles_national_form_is_what_libphonenumber_gives(mobile: str) -> None:
+    # national() slices mobile numbers instead of parsing them: it must agree with the library.
+    e164 = normalise_phone(mobile, mobile_only=True)
+    formatted = phonenumbers.format_number(phonenumbers.parse(e164, "CN"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert national(e164) == formatted.replace(" ", "").replace("-", "") == mobile
 
 
 @given(text=st.text(max_size=40) | st.text(alphabet="+0123456789 -()", max_size=25))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -27,7 +29,15 @@ def normalise_phone(raw: str, *, mobile_only: bool = False) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A mainland mobile number in E.164: its national form is the eleven digits after +86.
+_MOBILE_E164 = re.compile(r"\+861[3-9][0-9]{9}")
+
+
 def national(e164: str) -> str:
     """The digits a person dials at home: 13812345678, 037963912345."""
+    # Nearly every stored number is a mobile one: masking a page of residents parsed each
+    # with libphonenumber (a tenth of a millisecond apiece) for what slicing gives.
+    if _MOBILE_E164.fullmatch(e164):
+        return e164[3:]
     number = phonenumbers.parse(e164, "CN")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "").replace("-", "")
