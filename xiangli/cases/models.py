@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangli.areas.models import Area, Centre
 from xiangli.catalog.models import ServiceItem
+from xiangli.ops.orm import ChoiceLabels
 from xiangli.people import scope
 from xiangli.people.models import CASE_READER_ROLES, Resident, User
 
@@ -110,7 +111,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
-class Case(models.Model):
+class Case(ChoiceLabels):
     # No single-column indexes on these: case_resident_recent, case_item_resident,
     # case_centre_state, case_village_recent (metrics' migration) and case_idempotency
     # start with them, and every index is paid on each new case and each step.
@@ -236,7 +237,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Material attached")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels):
     """One step on a case's timeline: who did what, when, with a note."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")

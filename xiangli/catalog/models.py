@@ -10,6 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiangli.areas.models import Centre, CentreFunction
+from xiangli.ops.orm import ChoiceLabels
 
 
 def _english() -> bool:
@@ -31,7 +32,7 @@ class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):
         )
 
 
-class ServiceItem(models.Model):
+class ServiceItem(ChoiceLabels):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=200)
