@@ -182,3 +182,14 @@ def test_reading_a_case_again_and_again_is_planned_once_per_connection(world: Wo
         )
         plans = [row[0] for row in cursor.fetchall()]
     assert plans and max(plans) > 0, plans
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_the_planner_keeps_a_fine_histogram_of_case_area_paths(db: None) -> None:
+    """A township's share of the cases is guessed from this histogram: with the default one
+    PostgreSQL guessed 120 open cases for 6,700 and sorted them all for the workbench's queue."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select attstattarget from pg_attribute where attrelid = 'cases_case'::regclass and attname = 'area_path'"
+        )
+        assert cursor.fetchone()[0] == 1000
