@@ -16,7 +16,7 @@ def unique_row(queryset: QuerySet[M]) -> M | None:
 
     `first()` adds ORDER BY pk (or the model's ordering), and building that clause on a
     wide select_related costs about a millisecond of CPU per call, a tenth of a case
-    request's Python time (measured with bench/profile_writes.py); a unique filter
+    request's Python time (measured with bench/write_cpu.py's profile); a unique filter
     matches one row at most, so there is nothing to order. `order_by()` also drops the
     model's default ordering (a service item's, an area's), which slicing alone keeps."""
     return next(iter(queryset.order_by()[:1]), None)
