@@ -37,6 +37,7 @@ from xiangli.catalog.models import HandlingLevel, ServiceItem
 from xiangli.demo import builder
 from xiangli.demo.casework import CasePlanner, Who, WorkCalendar
 from xiangli.demo.population import Population
+from xiangli.metrics import periods
 from xiangli.metrics.models import AreaDay, AreaStanding, RollupRun
 from xiangli.metrics.rollup import refresh_standing, roll_up
 from xiangli.people.crypto import digest
@@ -723,10 +724,10 @@ def build_figures(today: dt.date, tz: ZoneInfo, progress: Progress) -> None:
     first = min(earliest.astimezone(tz).date(), today) if earliest else today
     start = first
     while start <= today:
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        run = roll_up(start, min(following - dt.timedelta(days=1), today))
-        progress.say(f"  figures of {start:%Y-%m}: {run.rows:,} area days in {run.seconds:.1f} s")
-        start = following
+        month = periods.month(start)
+        run = roll_up(start, min(month.last, today))
+        progress.say(f"  figures of {month.code}: {run.rows:,} area days in {run.seconds:.1f} s")
+        start = month.last + dt.timedelta(days=1)
     standing = refresh_standing(today=today, policies=True)
     progress.say(f"  standing: {standing.rows:,} areas in {standing.seconds:.1f} s")
 
